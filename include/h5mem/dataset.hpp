@@ -1,0 +1,111 @@
+// h5mem/dataset.hpp -- typed n-d arrays and selections of them.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "h5mem/dtype.hpp"
+#include "h5mem/object.hpp"
+#include "h5mem/selection_spec.hpp"
+#include "h5mem/shape.hpp"
+
+namespace h5mem {
+
+class Dataset;
+namespace detail {
+struct SelectionPlan;
+}
+
+// A resolved selection of a dataset: the dataset handle plus a plan of which elements are
+// selected, in row-major selection order. Its shape drops the dimensions indexed by an
+// integer. Reads and writes move exactly size() elements; a buffer of any other length
+// is rejected with type_mismatch (never truncated). A selection made before the dataset
+// changed shape is re-checked against the new extent when used.
+class Selection {
+ public:
+  // Shape of the selected data (the result of read()).
+  const Shape& shape() const noexcept;
+  // Number of selected elements.
+  std::uint64_t size() const noexcept;
+
+  // Reads the selected elements as T. Requires dtype_of<T>() to match the dataset type.
+  template <Numeric T>
+  std::vector<T> read() const {
+    std::vector<T> out(static_cast<std::size_t>(size()));
+    read_raw(dtype_of<T>(), out.data(), out.size());
+    return out;
+  }
+  // Reads into `out` without allocating the output; out.size() must equal size().
+  template <Numeric T>
+  void read_into(std::span<T> out) const {
+    read_raw(dtype_of<T>(), out.data(), out.size());
+  }
+  // Writes `data` (size() elements, selection order) into the selected elements.
+  template <Numeric T>
+  void write(std::span<const T> data) const {
+    write_raw(dtype_of<T>(), data.data(), data.size());
+  }
+  template <Numeric T>
+  void write(const std::vector<T>& data) const {
+    write(std::span<const T>(data));
+  }
+
+  // Untyped forms: `buffer` holds `n` elements of `mem_type`.
+  void read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const;
+  void write_raw(const DType& mem_type, const void* buffer, std::uint64_t n) const;
+
+ private:
+  friend class Dataset;
+  Selection(const Dataset& ds, std::shared_ptr<const detail::SelectionPlan> plan);
+
+  std::shared_ptr<detail::OpenFile> file_;
+  std::shared_ptr<detail::Node> node_;
+  std::shared_ptr<const detail::SelectionPlan> plan_;
+};
+
+// A dataset handle: an n-d array (rank 0..32) of one datatype.
+class Dataset : public Object {
+ public:
+  // An empty handle; every use throws Error(closed) until assigned.
+  Dataset() = default;
+
+  DType dtype() const;
+  Shape shape() const;
+  std::size_t rank() const;
+  // Number of elements.
+  std::uint64_t size() const;
+
+  // Selects part of the dataset: one SliceArg per dimension (fewer are padded with `all`).
+  // Throws out_of_range for indices or slices beyond the extent, invalid_argument for a
+  // step < 1, more arguments than dimensions, or a Hyperslab with stride < block.
+  Selection select(std::initializer_list<SliceArg> args) const;
+  Selection select(std::span<const SliceArg> args) const;
+
+  // Whole-dataset forms of Selection's reads and writes.
+  template <Numeric T>
+  std::vector<T> read() const {
+    return select({}).read<T>();
+  }
+  template <Numeric T>
+  void read_into(std::span<T> out) const {
+    select({}).read_into(out);
+  }
+  template <Numeric T>
+  void write(std::span<const T> data) const {
+    select({}).write(data);
+  }
+  template <Numeric T>
+  void write(const std::vector<T>& data) const {
+    select({}).write(std::span<const T>(data));
+  }
+
+ protected:
+  using Object::Object;
+  friend class Group;
+  friend class Selection;
+};
+
+}  // namespace h5mem

@@ -1,0 +1,64 @@
+// h5mem/group.hpp -- groups: named containers of groups and datasets.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "h5mem/dataset.hpp"
+#include "h5mem/dtype.hpp"
+#include "h5mem/object.hpp"
+#include "h5mem/options.hpp"
+#include "h5mem/shape.hpp"
+
+namespace h5mem {
+
+// A group handle. Paths given to its methods are relative to the group unless they start
+// with '/', in which case they are relative to the file's root. Path segments are separated
+// by '/'; empty segments ("a//b"), "." and ".." are rejected with invalid_argument, as are
+// names containing NUL.
+class Group : public Object {
+ public:
+  // An empty handle; every use throws Error(closed) until assigned.
+  Group() = default;
+
+  // Creates the group at `path`, creating missing intermediate groups.
+  // Throws already_exists if `path` exists; type_mismatch if an intermediate is a dataset.
+  // On failure nothing is created.
+  Group create_group(std::string_view path) const;
+  // Opens an existing group. Throws not_found, or type_mismatch if it is a dataset.
+  Group group(std::string_view path) const;
+  // Creates a contiguous dataset of `dtype` and `shape` (rank <= 32). Missing intermediate
+  // groups are created. Elements read as the fill value until written.
+  Dataset create_dataset(std::string_view path, const DType& dtype, const Shape& shape,
+                         const DatasetOptions& options = {}) const;
+  template <Numeric T>
+  Dataset create_dataset(std::string_view path, const Shape& shape,
+                         const DatasetOptions& options = {}) const {
+    return create_dataset(path, dtype_of<T>(), shape, options);
+  }
+  // Opens an existing dataset. Throws not_found, or type_mismatch if it is a group.
+  Dataset dataset(std::string_view path) const;
+
+  // True if `path` names an existing object (false also when an intermediate is missing
+  // or is a dataset). Throws invalid_argument for malformed paths.
+  bool contains(std::string_view path) const;
+  // Kind of the object at `path`. Throws not_found.
+  ObjectKind kind_of(std::string_view path) const;
+  // Names of the direct children, in byte-wise name order (as HDF5 lists them by default).
+  std::vector<std::string> list() const;
+  // Removes the object at `path` and everything below it. Handles to removed objects
+  // become invalid (Error(closed) on use). Throws not_found; invalid_argument for the root.
+  void remove(std::string_view path) const;
+  // Moves (renames) the object at `from` to `to`; the destination's parent must exist.
+  // Throws not_found, already_exists, or invalid_argument when moving a group into itself.
+  void move(std::string_view from, std::string_view to) const;
+
+ protected:
+  using Object::Object;
+  friend class File;
+  friend class Object;
+};
+
+}  // namespace h5mem

@@ -1,0 +1,52 @@
+// h5mem/object.hpp -- what groups and datasets have in common.
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace h5mem {
+
+class AttributeSet;
+class File;
+
+namespace detail {
+class OpenFile;
+struct Node;
+}  // namespace detail
+
+// Kind of object a path names.
+enum class ObjectKind { group, dataset };
+
+// Base of the value handles Group and Dataset. A handle keeps its file's image alive;
+// once its object is removed (or its File handle closed), every use throws Error(closed).
+// Handles are cheap to copy; copies refer to the same object.
+class Object {
+ public:
+  // Absolute path of the object now (it follows moves), e.g. "/sim/fields/temp".
+  // Throws Error(closed) if the object was removed or the file closed.
+  std::string path() const;
+  // Name of the file the object lives in, e.g. "mem://run42".
+  const std::string& file_name() const;
+  // The attributes of this object.
+  AttributeSet attrs() const;
+  // The file this object belongs to, sharing this handle's open.
+  File file() const;
+  // True while the object exists and its file handle is open.
+  bool valid() const noexcept;
+  ObjectKind kind() const;
+
+  // Handles compare equal when they refer to the same object.
+  friend bool operator==(const Object& a, const Object& b) noexcept { return a.node_ == b.node_; }
+
+ protected:
+  Object() = default;
+  Object(std::shared_ptr<detail::OpenFile> file, std::shared_ptr<detail::Node> node)
+      : file_(std::move(file)), node_(std::move(node)) {}
+
+  std::shared_ptr<detail::OpenFile> file_;
+  std::shared_ptr<detail::Node> node_;
+
+  friend class AttributeSet;
+};
+
+}  // namespace h5mem

@@ -1,0 +1,46 @@
+// Resolving SliceArgs against an extent into a per-dimension hyperslab plan.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "h5mem/selection_spec.hpp"
+#include "h5mem/shape.hpp"
+
+namespace h5mem::detail {
+
+// The selection along one dimension, in HDF5 hyperslab terms: `count` blocks of `block`
+// indices, the first at `start`, `stride` apart (stride >= block). Index i of the
+// selection (0 <= i < n()) is at coordinate coord(i).
+struct DimSelection {
+  std::uint64_t start = 0;
+  std::uint64_t stride = 1;
+  std::uint64_t count = 0;
+  std::uint64_t block = 1;
+  bool kept = true;  // false for integer indices: the dimension is dropped from the result
+
+  std::uint64_t n() const noexcept { return count * block; }
+  std::uint64_t coord(std::uint64_t i) const noexcept {
+    return start + (i / block) * stride + (i % block);
+  }
+  // True when the selected coordinates i0..i0+len-1 are consecutive.
+  bool consecutive(std::uint64_t i0, std::uint64_t len) const noexcept {
+    return len <= 1 || stride == block || i0 / block == (i0 + len - 1) / block;
+  }
+};
+
+// A resolved selection of an array of `extent`.
+struct SelectionPlan {
+  Shape extent;                     // the extent the plan was resolved against
+  std::vector<DimSelection> dims;   // one per dimension of `extent`
+  Shape shape;                      // result shape (kept dimensions only)
+  std::uint64_t n_elements = 0;     // product of dims[d].n()
+  std::vector<SliceArg> args;       // as given, to re-resolve against a new extent
+};
+
+// Resolves `args` (padded with `all` to the rank) against `extent`. Throws Error
+// (out_of_range / invalid_argument) with a message naming the dimension; no file context.
+SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args);
+
+}  // namespace h5mem::detail

@@ -1,0 +1,163 @@
+#include "array/strided_copy.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "h5mem/shape.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+// Small fixed-capacity scratch avoiding heap allocation for the common case; selections
+// of rank <= max_rank use it for per-axis state, and offset tables spill to the heap only
+// when large.
+template <class T, std::size_t N>
+class Scratch {
+ public:
+  explicit Scratch(std::size_t n) {
+    if (n > N) {
+      heap_.resize(n);
+      p_ = heap_.data();
+    } else {
+      p_ = local_.data();
+    }
+  }
+  T& operator[](std::size_t i) { return p_[i]; }
+
+ private:
+  std::array<T, N> local_;
+  std::vector<T> heap_;
+  T* p_;
+};
+
+inline void move_bytes(CopyDirection dir, std::byte* a, std::byte* d, std::size_t n) {
+  if (dir == CopyDirection::gather) {
+    std::memcpy(d, a, n);
+  } else {
+    std::memcpy(a, d, n);
+  }
+}
+
+template <std::size_t ES>
+void move_elements(CopyDirection dir, std::byte* a, const std::uint64_t* aoff, std::byte* d,
+                   std::uint64_t dstride, std::uint64_t n) {
+  if (dir == CopyDirection::gather) {
+    for (std::uint64_t j = 0; j < n; ++j) std::memcpy(d + j * dstride, a + aoff[j], ES);
+  } else {
+    for (std::uint64_t j = 0; j < n; ++j) std::memcpy(a + aoff[j], d + j * dstride, ES);
+  }
+}
+
+void move_elements_any(CopyDirection dir, std::byte* a, const std::uint64_t* aoff, std::byte* d,
+                       std::uint64_t dstride, std::uint64_t n, std::size_t es) {
+  switch (es) {
+    case 1: return move_elements<1>(dir, a, aoff, d, dstride, n);
+    case 2: return move_elements<2>(dir, a, aoff, d, dstride, n);
+    case 4: return move_elements<4>(dir, a, aoff, d, dstride, n);
+    case 8: return move_elements<8>(dir, a, aoff, d, dstride, n);
+    default:
+      for (std::uint64_t j = 0; j < n; ++j) move_bytes(dir, a + aoff[j], d + j * dstride, es);
+  }
+}
+
+}  // namespace
+
+void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
+                   std::span<const AxisCopy> axes, std::size_t es) {
+  const std::size_t r = axes.size();
+  for (const auto& ax : axes) {
+    if (ax.n == 0) return;
+  }
+  if (r == 0) {
+    move_bytes(dir, array, dense, es);
+    return;
+  }
+  Scratch<std::uint64_t, 8> astride(r), dstride(r);
+  astride[r - 1] = es;
+  dstride[r - 1] = es;
+  for (std::size_t d = r - 1; d > 0; --d) {
+    astride[d - 1] = astride[d] * axes[d].array_extent;
+    dstride[d - 1] = dstride[d] * axes[d].dense_extent;
+  }
+
+  // Find the run: the innermost axis m whose selected elements (together with any whole
+  // inner axes folded into it) are one contiguous byte range in both buffers.
+  std::size_t m = r - 1;
+  bool elementwise = !axes[m].sel.consecutive(axes[m].i0, axes[m].n);
+  std::uint64_t run = elementwise ? es : axes[m].n * es;
+  if (!elementwise) {
+    while (m > 0) {
+      const AxisCopy& in = axes[m];
+      const AxisCopy& out = axes[m - 1];
+      bool whole = in.n == in.array_extent && in.n == in.dense_extent;
+      if (!whole || !out.sel.consecutive(out.i0, out.n)) break;
+      run *= out.n;
+      --m;
+    }
+  }
+
+  // Offset tables: array byte offset of each handled index along axes 0..m.
+  std::size_t table_len = 0;
+  for (std::size_t d = 0; d <= m; ++d) table_len += (d == m && !elementwise) ? 1 : axes[d].n;
+  Scratch<std::uint64_t, 64> table(table_len);
+  Scratch<std::uint64_t*, 8> aoff(m + 1);
+  std::uint64_t dbase = 0;
+  {
+    std::size_t pos = 0;
+    for (std::size_t d = 0; d <= m; ++d) {
+      const AxisCopy& ax = axes[d];
+      aoff[d] = &table[pos];
+      std::uint64_t len = (d == m && !elementwise) ? 1 : ax.n;
+      for (std::uint64_t j = 0; j < len; ++j) {
+        table[pos++] = (ax.sel.coord(ax.i0 + j) - ax.origin) * astride[d];
+      }
+      dbase += ax.dense_start * dstride[d];
+    }
+  }
+  const std::uint64_t inner_n = elementwise ? axes[m].n : 1;
+
+  Scratch<std::uint64_t, 8> idx(m == 0 ? 1 : m);
+  for (std::size_t d = 0; d < m; ++d) idx[d] = 0;
+  while (true) {
+    std::uint64_t a = 0, dn = dbase;
+    for (std::size_t d = 0; d < m; ++d) {
+      a += aoff[d][idx[d]];
+      dn += idx[d] * dstride[d];
+    }
+    if (elementwise) {
+      move_elements_any(dir, array + a, aoff[m], dense + dn, dstride[m], inner_n, es);
+    } else {
+      move_bytes(dir, array + a + aoff[m][0], dense + dn, run);
+    }
+    std::size_t d = m;
+    while (d > 0) {
+      if (++idx[d - 1] < axes[d - 1].n) break;
+      idx[d - 1] = 0;
+      --d;
+    }
+    if (d == 0) break;
+  }
+}
+
+void copy_plan(CopyDirection dir, std::byte* array, std::byte* dense, const SelectionPlan& plan,
+               std::size_t elem_size) {
+  const std::size_t r = plan.dims.size();
+  Scratch<AxisCopy, 8> axes(r);
+  for (std::size_t d = 0; d < r; ++d) {
+    const DimSelection& s = plan.dims[d];
+    axes[d] = AxisCopy{s, 0, s.n(), 0, plan.extent[d], 0, s.n()};
+  }
+  copy_selected(dir, array, dense, std::span<const AxisCopy>(&axes[0], r), elem_size);
+}
+
+void fill_elements(std::byte* dest, std::uint64_t n, const std::byte* fill, std::size_t es) {
+  if (std::all_of(fill, fill + es, [](std::byte b) { return b == std::byte{0}; })) {
+    std::memset(dest, 0, n * es);
+    return;
+  }
+  for (std::uint64_t i = 0; i < n; ++i) std::memcpy(dest + i * es, fill, es);
+}
+
+}  // namespace h5mem::detail

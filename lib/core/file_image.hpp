@@ -1,0 +1,43 @@
+// A file image: the object tree, its locks and its memory accounting.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+
+#include "core/memory_budget.hpp"
+#include "core/node.hpp"
+#include "h5mem/options.hpp"
+
+namespace h5mem::detail {
+
+// Shared by every open of one name. Destroyed when the last open releases it (and the
+// registry no longer keeps it); the destructor retires every node so that object handles
+// outliving their file throw Error(closed) and the element storage is freed at once.
+class FileImage {
+ public:
+  FileImage(std::string name, const CreateOptions& options);
+  ~FileImage();
+  FileImage(const FileImage&) = delete;
+  FileImage& operator=(const FileImage&) = delete;
+
+  const std::string name;
+  const Lifetime lifetime;
+  MemoryBudget budget;
+  // Guards the tree's structure, names and attributes.
+  mutable std::shared_mutex tree_mutex;
+  const std::shared_ptr<GroupNode> root;
+
+  // Registry bookkeeping, guarded by the registry's mutex.
+  std::size_t open_count = 0;
+  bool linked = true;  // the registry maps `name` to this image
+};
+
+// Marks `node` and everything below it removed and frees their element storage, returning
+// the bytes (and those of their attributes) to `budget`. Requires the tree mutex held
+// exclusively.
+void retire_subtree(Node& node, MemoryBudget& budget) noexcept;
+
+}  // namespace h5mem::detail

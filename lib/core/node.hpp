@@ -1,0 +1,66 @@
+// The in-memory object tree of a file image.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "h5mem/dtype.hpp"
+#include "h5mem/object.hpp"
+#include "h5mem/shape.hpp"
+#include "layout/layout.hpp"
+
+namespace h5mem::detail {
+
+struct GroupNode;
+
+// One attribute's value in its stored type.
+struct AttrValue {
+  DType dtype;
+  Shape shape;
+  std::vector<std::byte> bytes;      // numeric payload
+  std::vector<std::string> strings;  // vlen string payload
+  // Bytes charged to the image's budget.
+  std::uint64_t payload() const;
+};
+
+using AttrTable = std::map<std::string, AttrValue, std::less<>>;
+
+// Fields are guarded by the image's tree mutex unless noted.
+struct Node {
+  explicit Node(ObjectKind k) : kind(k) {}
+  virtual ~Node() = default;
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  const ObjectKind kind;
+  GroupNode* parent = nullptr;  // null for the root and for removed subtrees
+  std::string name;
+  std::atomic<bool> removed{false};  // set once, under the tree mutex (and data mutex)
+  AttrTable attrs;
+};
+
+struct GroupNode : Node {
+  GroupNode() : Node(ObjectKind::group) {}
+  std::map<std::string, std::shared_ptr<Node>, std::less<>> children;
+};
+
+struct DatasetNode : Node {
+  DatasetNode(DType t, Shape s) : Node(ObjectKind::dataset), dtype(t), shape(std::move(s)) {}
+  const DType dtype;
+  // Guards `layout` contents (and `shape`, once datasets can be resized): readers share it,
+  // writers hold it alone. Lock order: tree mutex before data mutex.
+  mutable std::shared_mutex data_mutex;
+  Shape shape;
+  std::unique_ptr<Layout> layout;
+};
+
+// Absolute path of `node`. Requires the tree mutex (shared or exclusive).
+std::string path_of(const Node& node);
+
+}  // namespace h5mem::detail

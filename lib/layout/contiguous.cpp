@@ -1,0 +1,76 @@
+// Contiguous layout: one allocation holding every element in C order, made on first write.
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include "array/strided_copy.hpp"
+#include "core/fail.hpp"
+#include "core/memory_budget.hpp"
+#include "layout/layout.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+class ContiguousLayout final : public Layout {
+ public:
+  ContiguousLayout(const Shape& shape, std::size_t es, std::vector<std::byte> fill)
+      : es_(es), fill_(std::move(fill)) {
+    std::uint64_t n = element_count(shape);
+    if (es != 0 && n > std::numeric_limits<std::uint64_t>::max() / es) {
+      fail(ErrorCode::invalid_argument, "dataset of " + to_string(shape) + " elements of " +
+                                            std::to_string(es) + " bytes is too large");
+    }
+    nbytes_ = n * es;
+  }
+
+  void read(const SelectionPlan& plan, std::byte* dense) const override {
+    if (!data_) {
+      fill_elements(dense, plan.n_elements, fill_.data(), es_);
+      return;
+    }
+    copy_plan(CopyDirection::gather, data_.get(), dense, plan, es_);
+  }
+
+  void write(const SelectionPlan& plan, const std::byte* dense, MemoryBudget& budget) override {
+    if (plan.n_elements == 0) return;
+    if (!data_) allocate(plan, budget);
+    copy_plan(CopyDirection::scatter, data_.get(), const_cast<std::byte*>(dense), plan, es_);
+  }
+
+  std::uint64_t bytes_held() const override { return data_ ? nbytes_ : 0; }
+
+  void release(MemoryBudget& budget) noexcept override {
+    if (data_) budget.release(nbytes_);
+    data_.reset();
+  }
+
+ private:
+  void allocate(const SelectionPlan& plan, MemoryBudget& budget) {
+    budget.reserve(nbytes_);
+    try {
+      // Uninitialised when the write covers everything; otherwise prefilled.
+      data_.reset(new std::byte[nbytes_]);
+    } catch (const std::bad_alloc&) {
+      budget.release(nbytes_);
+      fail(ErrorCode::out_of_space,
+           "cannot allocate " + std::to_string(nbytes_) + " bytes of dataset storage");
+    }
+    if (plan.n_elements * es_ != nbytes_) {
+      fill_elements(data_.get(), nbytes_ / (es_ ? es_ : 1), fill_.data(), es_);
+    }
+  }
+
+  std::size_t es_;
+  std::vector<std::byte> fill_;
+  std::uint64_t nbytes_ = 0;
+  std::unique_ptr<std::byte[]> data_;
+};
+
+}  // namespace
+
+std::unique_ptr<Layout> make_contiguous_layout(const Shape& shape, std::size_t element_size,
+                                               std::vector<std::byte> fill) {
+  return std::make_unique<ContiguousLayout>(shape, element_size, std::move(fill));
+}
+
+}  // namespace h5mem::detail
