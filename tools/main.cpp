@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", h5mem::version_string());
   app.require_subcommand(1);
   h5mem::cli::add_demo(app);
+  h5mem::cli::add_bench(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

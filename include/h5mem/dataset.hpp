@@ -83,6 +83,24 @@ class Dataset : public Object {
   // step < 1, more arguments than dimensions, or a Hyperslab with stride < block.
   Selection select(std::initializer_list<SliceArg> args) const;
   Selection select(std::span<const SliceArg> args) const;
+  // Selects individual elements. Throws out_of_range for a coordinate outside the extent,
+  // invalid_argument for points whose rank differs from the dataset's.
+  Selection select(const Points& points) const;
+
+  // Largest extent each dimension may grow to (`unlimited` entries for unbounded).
+  Shape max_shape() const;
+  // Chunk shape; empty for contiguous datasets.
+  Shape chunks() const;
+  // Changes the extent within max_shape (chunked datasets only). Growing exposes fill
+  // values; shrinking discards the elements outside the new extent (they read as the fill
+  // value if the dataset grows again). Throws invalid_argument for a rank change or a
+  // contiguous dataset, out_of_range beyond max_shape. Atomic: on failure nothing changes.
+  void resize(const Shape& new_shape) const;
+  // Bytes of element storage held: encoded chunk bytes (or the contiguous buffer).
+  std::uint64_t storage_bytes() const;
+  // Gives this dataset its own decoded-chunk cache of `n` bytes (0 disables caching for it),
+  // dropping what it had cached.
+  void set_cache_bytes(std::uint64_t n) const;
 
   // Whole-dataset forms of Selection's reads and writes.
   template <Numeric T>

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "h5mem/dtype.hpp"
+#include "h5mem/shape.hpp"
 
 namespace h5mem {
 
@@ -54,17 +55,92 @@ class CreateOptions {
   std::optional<std::uint64_t> max_bytes_;
 };
 
-// Options for one open of a file (apply to this handle, whether or not it created the image).
+// Options for one open of a file. Settings left unset keep the image's current values; the
+// ones set apply to the whole image (every open of it) from this open on.
 class FileOptions {
  public:
-  // Reserved for the storage options of later layers (backing store, caches).
+  // Capacity in bytes of the image's decoded-chunk cache, shared by its chunked datasets
+  // (LRU). 0 disables caching. Default 64 MiB. Cached bytes count toward bytes_held.
+  FileOptions& cache_bytes(std::uint64_t n) {
+    cache_bytes_ = n;
+    return *this;
+  }
+  std::optional<std::uint64_t> cache_bytes() const { return cache_bytes_; }
+
+  // Threads used to decode or encode the chunks of one large read or write: 0 means one per
+  // hardware thread (default), 1 keeps all work on the calling thread.
+  FileOptions& threads(unsigned n) {
+    threads_ = n;
+    return *this;
+  }
+  std::optional<unsigned> threads() const { return threads_; }
+
+ private:
+  std::optional<std::uint64_t> cache_bytes_;
+  std::optional<unsigned> threads_;
 };
 
-// Options for creating a dataset.
+// Options for creating a dataset. Filters are applied in h5py's order whatever the order of
+// the calls: shuffle, then deflate or lzf, then fletcher32.
+//   DatasetOptions{}.chunks({64, 64, 64}).max_shape({unlimited, 512}).shuffle().deflate(4)
 class DatasetOptions {
  public:
-  // Value of elements never written. Default: all-zero bytes. T must convert to the
-  // dataset's type; the value is stored in the dataset's type at creation.
+  // Chunk shape (same rank as the dataset, every entry >= 1, chunk < 4 GiB). Giving chunks
+  // selects the chunked layout. Default: contiguous, unless max_shape or a filter is given,
+  // in which case a chunk shape is chosen as h5py does (about 16 KiB to 1 MiB).
+  DatasetOptions& chunks(Shape c) {
+    chunks_ = std::move(c);
+    return *this;
+  }
+  const std::optional<Shape>& chunks() const { return chunks_; }
+
+  // Largest extent each dimension may be resized to (`unlimited` for no bound). Default:
+  // the creation shape. Requires a chunked layout when it differs from the shape.
+  DatasetOptions& max_shape(Shape m) {
+    max_shape_ = std::move(m);
+    return *this;
+  }
+  const std::optional<Shape>& max_shape() const { return max_shape_; }
+
+  // zlib deflate at `level` 0..9 (HDF5 filter 1).
+  DatasetOptions& deflate(unsigned level = 4) {
+    deflate_ = level;
+    return *this;
+  }
+  std::optional<unsigned> deflate() const { return deflate_; }
+
+  // LZF compression as h5py's lzf filter (id 32000). Not combinable with deflate.
+  DatasetOptions& lzf() {
+    lzf_ = true;
+    return *this;
+  }
+  bool lzf_enabled() const { return lzf_; }
+
+  // Byte shuffle before compression (HDF5 filter 2).
+  DatasetOptions& shuffle() {
+    shuffle_ = true;
+    return *this;
+  }
+  bool shuffle_enabled() const { return shuffle_; }
+
+  // Fletcher-32 checksum of every stored chunk (HDF5 filter 3); a mismatch on read raises
+  // corruption naming the dataset and chunk.
+  DatasetOptions& fletcher32() {
+    fletcher32_ = true;
+    return *this;
+  }
+  bool fletcher32_enabled() const { return fletcher32_; }
+
+  // This dataset gets its own decoded-chunk cache of `n` bytes instead of the file's
+  // shared one (0 disables caching for it).
+  DatasetOptions& cache_bytes(std::uint64_t n) {
+    cache_bytes_ = n;
+    return *this;
+  }
+  std::optional<std::uint64_t> cache_bytes() const { return cache_bytes_; }
+
+  // Value of elements never written. Default: all-zero bytes. dtype_of<T>() must equal the
+  // dataset's type.
   template <Numeric T>
   DatasetOptions& fill_value(T v) {
     fill_type_ = dtype_of<T>();
@@ -77,6 +153,13 @@ class DatasetOptions {
   const std::vector<std::byte>& fill_bytes() const { return fill_bytes_; }
 
  private:
+  std::optional<Shape> chunks_;
+  std::optional<Shape> max_shape_;
+  std::optional<unsigned> deflate_;
+  bool lzf_ = false;
+  bool shuffle_ = false;
+  bool fletcher32_ = false;
+  std::optional<std::uint64_t> cache_bytes_;
   std::optional<DType> fill_type_;
   std::vector<std::byte> fill_bytes_;
 };

@@ -4,7 +4,9 @@
 #include <concepts>
 #include <cstdint>
 #include <optional>
+#include <initializer_list>
 #include <variant>
+#include <vector>
 
 namespace h5mem {
 
@@ -60,6 +62,38 @@ class SliceArg {
 
  private:
   Variant v_;
+};
+
+// A point selection: a list of coordinates, each of the dataset's rank. Reads return the
+// points in the order given (shape (n,)); duplicates are allowed on read and on write (the
+// last write of a point wins).
+class Points {
+ public:
+  Points() = default;
+  // Points{{1, 2}, {3, 4}}: one initializer list per point.
+  Points(std::initializer_list<std::initializer_list<std::uint64_t>> points) {
+    for (const auto& p : points) add(std::vector<std::uint64_t>(p));
+  }
+  // Appends a point. All points must have the same rank.
+  Points& add(const std::vector<std::uint64_t>& coord) {
+    if (size() == 0) rank_ = coord.size();
+    if (coord.size() != rank_) ragged_ = true;
+    coords_.insert(coords_.end(), coord.begin(), coord.end());
+    ++count_;
+    return *this;
+  }
+  std::size_t rank() const noexcept { return rank_; }
+  std::size_t size() const noexcept { return count_; }
+  // Coordinates, point after point (size() * rank() values).
+  const std::vector<std::uint64_t>& coords() const noexcept { return coords_; }
+  // True if points of different ranks were added (rejected by select).
+  bool ragged() const noexcept { return ragged_; }
+
+ private:
+  std::vector<std::uint64_t> coords_;
+  std::size_t rank_ = 0;
+  std::size_t count_ = 0;
+  bool ragged_ = false;
 };
 
 }  // namespace h5mem

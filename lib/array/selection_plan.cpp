@@ -104,4 +104,38 @@ SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args) {
   return plan;
 }
 
+SelectionPlan make_point_plan(const Shape& extent, const Points& points) {
+  if (points.ragged() || (points.size() > 0 && points.rank() != extent.size())) {
+    fail(ErrorCode::invalid_argument, "point selection of rank " + std::to_string(points.rank()) +
+                                          " for a dataset of rank " + std::to_string(extent.size()));
+  }
+  SelectionPlan plan;
+  plan.extent = extent;
+  plan.is_points = true;
+  plan.points = points.coords();
+  plan.n_elements = points.size();
+  plan.shape = Shape{points.size()};
+  const std::size_t r = extent.size();
+  for (std::size_t p = 0; p < points.size(); ++p) {
+    for (std::size_t d = 0; d < r; ++d) {
+      if (plan.points[p * r + d] >= extent[d]) {
+        fail(ErrorCode::out_of_range, "point " + std::to_string(p) + " has coordinate " +
+                                          std::to_string(plan.points[p * r + d]) + " in dimension " +
+                                          std::to_string(d) + " (extent " + std::to_string(extent[d]) + ")");
+      }
+    }
+  }
+  return plan;
+}
+
+SelectionPlan replan(const SelectionPlan& plan, const Shape& extent) {
+  if (!plan.is_points) return make_plan(extent, plan.args);
+  Points pts;
+  const std::size_t r = plan.extent.size();
+  for (std::size_t p = 0; p < plan.n_elements; ++p) {
+    pts.add(std::vector<std::uint64_t>(plan.points.begin() + p * r, plan.points.begin() + (p + 1) * r));
+  }
+  return make_point_plan(extent, pts);
+}
+
 }  // namespace h5mem::detail

@@ -37,10 +37,28 @@ struct SelectionPlan {
   Shape shape;                      // result shape (kept dimensions only)
   std::uint64_t n_elements = 0;     // product of dims[d].n()
   std::vector<SliceArg> args;       // as given, to re-resolve against a new extent
+  // Point selections: `dims` is empty and `points` holds n_elements coordinates of rank
+  // extent.size(), point after point, in selection order.
+  bool is_points = false;
+  std::vector<std::uint64_t> points;
 };
 
 // Resolves `args` (padded with `all` to the rank) against `extent`. Throws Error
 // (out_of_range / invalid_argument) with a message naming the dimension; no file context.
 SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args);
+
+// Resolves a point selection against `extent`. Throws out_of_range for a coordinate outside
+// it, invalid_argument for points of another rank.
+SelectionPlan make_point_plan(const Shape& extent, const Points& points);
+
+// Re-resolves `plan` (made for another extent) against `extent`.
+SelectionPlan replan(const SelectionPlan& plan, const Shape& extent);
+
+// Row-major element offset of coordinate `c` in an array of `extent`.
+inline std::uint64_t linear_offset(const Shape& extent, const std::uint64_t* c) noexcept {
+  std::uint64_t i = 0;
+  for (std::size_t d = 0; d < extent.size(); ++d) i = i * extent[d] + c[d];
+  return i;
+}
 
 }  // namespace h5mem::detail

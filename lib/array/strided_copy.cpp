@@ -152,6 +152,35 @@ void copy_plan(CopyDirection dir, std::byte* array, std::byte* dense, const Sele
   copy_selected(dir, array, dense, std::span<const AxisCopy>(&axes[0], r), elem_size);
 }
 
+void fill_box(std::byte* dense, std::span<const AxisCopy> axes, const std::byte* fill,
+              std::size_t es) {
+  const std::size_t r = axes.size();
+  for (const auto& ax : axes) {
+    if (ax.n == 0) return;
+  }
+  if (r == 0) {
+    std::memcpy(dense, fill, es);
+    return;
+  }
+  Scratch<std::uint64_t, 8> dstride(r), idx(r);
+  dstride[r - 1] = es;
+  for (std::size_t d = r - 1; d > 0; --d) dstride[d - 1] = dstride[d] * axes[d].dense_extent;
+  for (std::size_t d = 0; d < r; ++d) idx[d] = 0;
+  const std::uint64_t run = axes[r - 1].n;
+  while (true) {
+    std::uint64_t off = 0;
+    for (std::size_t d = 0; d < r; ++d) off += (axes[d].dense_start + idx[d]) * dstride[d];
+    fill_elements(dense + off, run, fill, es);
+    std::size_t d = r - 1;
+    while (d > 0) {
+      if (++idx[d - 1] < axes[d - 1].n) break;
+      idx[d - 1] = 0;
+      --d;
+    }
+    if (d == 0) break;
+  }
+}
+
 void fill_elements(std::byte* dest, std::uint64_t n, const std::byte* fill, std::size_t es) {
   if (std::all_of(fill, fill + es, [](std::byte b) { return b == std::byte{0}; })) {
     std::memset(dest, 0, n * es);

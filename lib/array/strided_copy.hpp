@@ -36,6 +36,11 @@ void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
 void copy_plan(CopyDirection dir, std::byte* array, std::byte* dense, const SelectionPlan& plan,
                std::size_t elem_size);
 
+// Fills the dense box described by `axes` (dense_start, n, dense_extent of each axis) with
+// the `elem_size`-byte value `fill`.
+void fill_box(std::byte* dense, std::span<const AxisCopy> axes, const std::byte* fill,
+              std::size_t elem_size);
+
 // Fills `n` elements at `dest` with the `elem_size`-byte value `fill` (all-zero fast path).
 void fill_elements(std::byte* dest, std::uint64_t n, const std::byte* fill, std::size_t elem_size);
 

@@ -32,12 +32,37 @@ void check_buffer(const DType& dtype, const DType& mem_type, std::uint64_t expec
 }
 
 // The plan to use now: `plan` if the dataset still has the extent it was made for,
-// otherwise the same arguments resolved against the current extent.
+// otherwise the same selection resolved against the current extent.
 const detail::SelectionPlan& current_plan(const detail::SelectionPlan& plan, const Shape& extent,
                                           std::optional<detail::SelectionPlan>& replanned) {
   if (plan.extent == extent) return plan;
-  replanned = detail::make_plan(extent, plan.args);
+  replanned = detail::replan(plan, extent);
   return *replanned;
+}
+
+detail::IoContext io_of(detail::FileImage& img) {
+  return detail::IoContext{img.budget, img.cache, img.threads.load(std::memory_order_relaxed)};
+}
+
+// Runs `fn` on the dataset under its data lock (shared or exclusive), after checking the
+// handle, with file and path context added to any error.
+template <bool kExclusive, class Fn>
+auto locked(const std::shared_ptr<detail::OpenFile>& file, const std::shared_ptr<detail::Node>& node,
+            Fn&& fn) {
+  auto img = detail::acquire(file);
+  auto& ds = ds_node(node);
+  return detail::with_context(*file, *img, ds, [&] {
+    if constexpr (kExclusive) {
+      if (!file->writable()) detail::fail(ErrorCode::invalid_argument, "the file was opened read-only");
+      std::unique_lock lock(ds.data_mutex);
+      detail::check_alive(*file, ds);
+      return fn(ds, *img);
+    } else {
+      std::shared_lock lock(ds.data_mutex);
+      detail::check_alive(*file, ds);
+      return fn(ds, *img);
+    }
+  });
 }
 
 }  // namespace
@@ -48,28 +73,74 @@ DType Dataset::dtype() const {
 }
 
 Shape Dataset::shape() const {
-  auto img = detail::acquire(file_);
-  auto& ds = ds_node(node_);
-  std::shared_lock lock(ds.data_mutex);
-  detail::check_alive(*file_, ds);
-  return ds.shape;
+  return locked<false>(file_, node_, [](DatasetNode& ds, detail::FileImage&) { return ds.shape; });
 }
 
 std::size_t Dataset::rank() const { return shape().size(); }
 
 std::uint64_t Dataset::size() const { return element_count(shape()); }
 
+Shape Dataset::max_shape() const {
+  detail::acquire(file_);
+  return ds_node(node_).max_shape;
+}
+
+Shape Dataset::chunks() const {
+  return locked<false>(file_, node_, [](DatasetNode& ds, detail::FileImage&) { return ds.layout->chunks(); });
+}
+
+std::uint64_t Dataset::storage_bytes() const {
+  return locked<false>(file_, node_,
+                       [](DatasetNode& ds, detail::FileImage&) { return ds.layout->bytes_held(); });
+}
+
+void Dataset::set_cache_bytes(std::uint64_t n) const {
+  // Not a data write: allowed on read-only handles, but it needs the dataset alone.
+  auto img = detail::acquire(file_);
+  auto& ds = ds_node(node_);
+  detail::with_context(*file_, *img, ds, [&] {
+    std::unique_lock lock(ds.data_mutex);
+    detail::check_alive(*file_, ds);
+    auto io = io_of(*img);
+    ds.layout->set_cache_bytes(n, io);
+  });
+}
+
+void Dataset::resize(const Shape& new_shape) const {
+  locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
+    if (new_shape.size() != ds.shape.size()) {
+      detail::fail(ErrorCode::invalid_argument, "cannot change the rank: new shape " +
+                                                    to_string(new_shape) + ", dataset shape " +
+                                                    to_string(ds.shape));
+    }
+    for (std::size_t d = 0; d < new_shape.size(); ++d) {
+      if (ds.max_shape[d] != unlimited && new_shape[d] > ds.max_shape[d]) {
+        detail::fail(ErrorCode::out_of_range, "new shape " + to_string(new_shape) +
+                                                  " exceeds max_shape " + to_string(ds.max_shape));
+      }
+    }
+    element_count(new_shape);  // rejects overflow
+    if (new_shape == ds.shape) return;
+    auto io = io_of(img);
+    ds.layout->resize(new_shape, io);
+    ds.shape = new_shape;
+  });
+}
+
 Selection Dataset::select(std::initializer_list<SliceArg> args) const {
   return select(std::span<const SliceArg>(args.begin(), args.size()));
 }
 
 Selection Dataset::select(std::span<const SliceArg> args) const {
-  auto img = detail::acquire(file_);
-  auto& ds = ds_node(node_);
-  auto plan = detail::with_context(*file_, *img, ds, [&] {
-    std::shared_lock lock(ds.data_mutex);
-    detail::check_alive(*file_, ds);
+  auto plan = locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage&) {
     return std::make_shared<const detail::SelectionPlan>(detail::make_plan(ds.shape, args));
+  });
+  return Selection(*this, std::move(plan));
+}
+
+Selection Dataset::select(const Points& points) const {
+  auto plan = locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage&) {
+    return std::make_shared<const detail::SelectionPlan>(detail::make_point_plan(ds.shape, points));
   });
   return Selection(*this, std::move(plan));
 }
@@ -82,31 +153,24 @@ const Shape& Selection::shape() const noexcept { return plan_->shape; }
 std::uint64_t Selection::size() const noexcept { return plan_->n_elements; }
 
 void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const {
-  auto img = detail::acquire(file_);
-  auto& ds = ds_node(node_);
-  detail::with_context(*file_, *img, ds, [&] {
+  locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer);
-    std::shared_lock lock(ds.data_mutex);
-    detail::check_alive(*file_, ds);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
     check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer);
-    ds.layout->read(plan, static_cast<std::byte*>(buffer));
+    auto io = io_of(img);
+    ds.layout->read(plan, static_cast<std::byte*>(buffer), io);
   });
 }
 
 void Selection::write_raw(const DType& mem_type, const void* buffer, std::uint64_t n) const {
-  auto img = detail::acquire(file_);
-  auto& ds = ds_node(node_);
-  detail::with_context(*file_, *img, ds, [&] {
-    if (!file_->writable()) detail::fail(ErrorCode::invalid_argument, "the file was opened read-only");
+  locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer);
-    std::unique_lock lock(ds.data_mutex);
-    detail::check_alive(*file_, ds);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
     check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer);
-    ds.layout->write(plan, static_cast<const std::byte*>(buffer), img->budget);
+    auto io = io_of(img);
+    ds.layout->write(plan, static_cast<const std::byte*>(buffer), io);
   });
 }
 

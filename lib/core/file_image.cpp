@@ -24,23 +24,24 @@ FileImage::FileImage(std::string n, const CreateOptions& options)
     : name(std::move(n)),
       lifetime(options.lifetime()),
       budget(options.max_bytes()),
+      cache(kDefaultCacheBytes, &budget),
       root(std::make_shared<GroupNode>()) {}
 
 FileImage::~FileImage() {
   std::unique_lock lock(tree_mutex);
-  retire_subtree(*root, budget);
+  retire_subtree(*root, budget, cache);
 }
 
-void retire_subtree(Node& node, MemoryBudget& budget) noexcept {
+void retire_subtree(Node& node, MemoryBudget& budget, ChunkCache& cache) noexcept {
   if (node.kind == ObjectKind::group) {
     auto& g = static_cast<GroupNode&>(node);
-    for (auto& [name, child] : g.children) retire_subtree(*child, budget);
+    for (auto& [name, child] : g.children) retire_subtree(*child, budget, cache);
   } else {
     auto& d = static_cast<DatasetNode&>(node);
     // Wait for readers of this dataset to finish before freeing what they read.
     std::unique_lock data_lock(d.data_mutex);
     d.removed.store(true, std::memory_order_release);
-    if (d.layout) d.layout->release(budget);
+    if (d.layout) d.layout->release(budget, cache);
   }
   for (auto& [name, value] : node.attrs) budget.release(value.payload());
   node.attrs.clear();

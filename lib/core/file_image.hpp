@@ -1,12 +1,14 @@
 // A file image: the object tree, its locks and its memory accounting.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
 
+#include "chunk/chunk_cache.hpp"
 #include "core/memory_budget.hpp"
 #include "core/node.hpp"
 #include "h5mem/options.hpp"
@@ -26,6 +28,10 @@ class FileImage {
   const std::string name;
   const Lifetime lifetime;
   MemoryBudget budget;
+  // Decoded chunks of every chunked dataset without a cache of its own.
+  ChunkCache cache;
+  // Parallelism for chunk decode/encode (FileOptions::threads).
+  std::atomic<unsigned> threads{0};
   // Guards the tree's structure, names and attributes.
   mutable std::shared_mutex tree_mutex;
   const std::shared_ptr<GroupNode> root;
@@ -38,6 +44,9 @@ class FileImage {
 // Marks `node` and everything below it removed and frees their element storage, returning
 // the bytes (and those of their attributes) to `budget`. Requires the tree mutex held
 // exclusively.
-void retire_subtree(Node& node, MemoryBudget& budget) noexcept;
+void retire_subtree(Node& node, MemoryBudget& budget, ChunkCache& cache) noexcept;
+
+// Default capacity of an image's decoded-chunk cache.
+inline constexpr std::uint64_t kDefaultCacheBytes = 64ull << 20;
 
 }  // namespace h5mem::detail

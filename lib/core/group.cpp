@@ -3,6 +3,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "core/dataset_layout.hpp"
 #include "core/handle_access.hpp"
 #include "core/tree.hpp"
 
@@ -76,34 +77,25 @@ Group Group::create_group(std::string_view path) const {
 Dataset Group::create_dataset(std::string_view path, const DType& dtype, const Shape& shape,
                               const DatasetOptions& options) const {
   auto img = detail::acquire(file_);
-  auto fail_here = [&](ErrorCode code, const std::string& msg) {
+  std::shared_ptr<DatasetNode> node;
+  try {
+    if (!dtype.is_numeric()) {
+      detail::fail(ErrorCode::unsupported, "datasets of type " + dtype.name() + " are not supported yet");
+    }
+    detail::NewLayout nl = detail::make_dataset_layout(dtype, shape, options);
+    node = std::make_shared<DatasetNode>(dtype, shape, std::move(nl.max_shape));
+    node->layout = std::move(nl.layout);
+    if (options.cache_bytes()) {
+      detail::IoContext io{img->budget, img->cache, img->threads.load()};
+      node->layout->set_cache_bytes(*options.cache_bytes(), io);
+    }
+  } catch (const Error& e) {
     std::string shown;
     {
       std::shared_lock lock(img->tree_mutex);
       shown = detail::join_path(*node_, path);
     }
-    detail::fail_at(code, file_->name(), shown, msg);
-  };
-  if (!dtype.is_numeric()) {
-    fail_here(ErrorCode::unsupported, "datasets of type " + dtype.name() + " are not supported yet");
-  }
-  if (shape.size() > max_rank) {
-    fail_here(ErrorCode::invalid_argument, "rank " + std::to_string(shape.size()) +
-                                               " exceeds the maximum of " + std::to_string(max_rank));
-  }
-  std::vector<std::byte> fill(dtype.size(), std::byte{0});
-  if (options.fill_type()) {
-    if (!(*options.fill_type() == dtype)) {
-      fail_here(ErrorCode::type_mismatch, "fill value of type " + options.fill_type()->name() +
-                                              " does not match the dataset type " + dtype.name());
-    }
-    fill = options.fill_bytes();
-  }
-  auto node = std::make_shared<DatasetNode>(dtype, shape);
-  try {
-    node->layout = detail::make_contiguous_layout(shape, dtype.size(), std::move(fill));
-  } catch (const Error& e) {
-    fail_here(e.code(), e.what());
+    detail::rethrow_in_context(e, file_->name(), shown);
   }
   create_at(file_, node_, path, node);
   return Dataset(file_, node);
@@ -189,7 +181,7 @@ void Group::remove(std::string_view path) const {
     detail::fail_at(ErrorCode::invalid_argument, file_->name(), "/", "the root group cannot be removed");
   }
   n->parent->children.erase(n->name);
-  detail::retire_subtree(*n, img->budget);
+  detail::retire_subtree(*n, img->budget, img->cache);
 }
 
 void Group::move(std::string_view from, std::string_view to) const {

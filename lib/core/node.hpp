@@ -51,9 +51,11 @@ struct GroupNode : Node {
 };
 
 struct DatasetNode : Node {
-  DatasetNode(DType t, Shape s) : Node(ObjectKind::dataset), dtype(t), shape(std::move(s)) {}
+  DatasetNode(DType t, Shape s, Shape max)
+      : Node(ObjectKind::dataset), dtype(t), max_shape(std::move(max)), shape(std::move(s)) {}
   const DType dtype;
-  // Guards `layout` contents (and `shape`, once datasets can be resized): readers share it,
+  const Shape max_shape;
+  // Guards `layout` contents and `shape`: readers share it,
   // writers hold it alone. Lock order: tree mutex before data mutex.
   mutable std::shared_mutex data_mutex;
   Shape shape;

@@ -47,6 +47,8 @@ File File::open(std::string_view name, Mode mode, const FileOptions& options,
                 const CreateOptions& create) {
   auto of = detail::registry_open(name, mode, create);
   auto img = of->acquire();
+  if (options.threads()) img->threads.store(*options.threads(), std::memory_order_relaxed);
+  if (options.cache_bytes()) img->cache.set_capacity(*options.cache_bytes());
   return File(std::move(of), img->root);
 }
 

@@ -1,5 +1,6 @@
 // Contiguous layout: one allocation holding every element in C order, made on first write.
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
 
@@ -9,12 +10,21 @@
 #include "layout/layout.hpp"
 
 namespace h5mem::detail {
+
+void Layout::resize(const Shape&, IoContext&) {
+  fail(ErrorCode::invalid_argument, "only chunked datasets can be resized");
+}
+
+void Layout::set_cache_bytes(std::uint64_t, IoContext&) {
+  fail(ErrorCode::invalid_argument, "only chunked datasets have a chunk cache");
+}
+
 namespace {
 
 class ContiguousLayout final : public Layout {
  public:
   ContiguousLayout(const Shape& shape, std::size_t es, std::vector<std::byte> fill)
-      : es_(es), fill_(std::move(fill)) {
+      : extent_(shape), es_(es), fill_(std::move(fill)) {
     std::uint64_t n = element_count(shape);
     if (es != 0 && n > std::numeric_limits<std::uint64_t>::max() / es) {
       fail(ErrorCode::invalid_argument, "dataset of " + to_string(shape) + " elements of " +
@@ -23,23 +33,37 @@ class ContiguousLayout final : public Layout {
     nbytes_ = n * es;
   }
 
-  void read(const SelectionPlan& plan, std::byte* dense) const override {
+  void read(const SelectionPlan& plan, std::byte* dense, IoContext&) const override {
     if (!data_) {
       fill_elements(dense, plan.n_elements, fill_.data(), es_);
-      return;
+    } else if (plan.is_points) {
+      const std::size_t r = extent_.size();
+      for (std::uint64_t p = 0; p < plan.n_elements; ++p) {
+        std::uint64_t off = linear_offset(extent_, &plan.points[p * r]) * es_;
+        std::memcpy(dense + p * es_, data_.get() + off, es_);
+      }
+    } else {
+      copy_plan(CopyDirection::gather, data_.get(), dense, plan, es_);
     }
-    copy_plan(CopyDirection::gather, data_.get(), dense, plan, es_);
   }
 
-  void write(const SelectionPlan& plan, const std::byte* dense, MemoryBudget& budget) override {
+  void write(const SelectionPlan& plan, const std::byte* dense, IoContext& io) override {
     if (plan.n_elements == 0) return;
-    if (!data_) allocate(plan, budget);
-    copy_plan(CopyDirection::scatter, data_.get(), const_cast<std::byte*>(dense), plan, es_);
+    if (!data_) allocate(plan, io.budget);
+    if (plan.is_points) {
+      const std::size_t r = extent_.size();
+      for (std::uint64_t p = 0; p < plan.n_elements; ++p) {
+        std::uint64_t off = linear_offset(extent_, &plan.points[p * r]) * es_;
+        std::memcpy(data_.get() + off, dense + p * es_, es_);
+      }
+    } else {
+      copy_plan(CopyDirection::scatter, data_.get(), const_cast<std::byte*>(dense), plan, es_);
+    }
   }
 
   std::uint64_t bytes_held() const override { return data_ ? nbytes_ : 0; }
 
-  void release(MemoryBudget& budget) noexcept override {
+  void release(MemoryBudget& budget, ChunkCache&) noexcept override {
     if (data_) budget.release(nbytes_);
     data_.reset();
   }
@@ -48,18 +72,19 @@ class ContiguousLayout final : public Layout {
   void allocate(const SelectionPlan& plan, MemoryBudget& budget) {
     budget.reserve(nbytes_);
     try {
-      // Uninitialised when the write covers everything; otherwise prefilled.
       data_.reset(new std::byte[nbytes_]);
     } catch (const std::bad_alloc&) {
       budget.release(nbytes_);
       fail(ErrorCode::out_of_space,
            "cannot allocate " + std::to_string(nbytes_) + " bytes of dataset storage");
     }
-    if (plan.n_elements * es_ != nbytes_) {
+    // Left uninitialised only when this first write covers every element.
+    if (plan.is_points || plan.n_elements * es_ != nbytes_) {
       fill_elements(data_.get(), nbytes_ / (es_ ? es_ : 1), fill_.data(), es_);
     }
   }
 
+  Shape extent_;
   std::size_t es_;
   std::vector<std::byte> fill_;
   std::uint64_t nbytes_ = 0;

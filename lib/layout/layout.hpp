@@ -1,5 +1,5 @@
-// Data layouts: how a dataset's elements are stored (contiguous now; chunked and compact
-// plug in here).
+// Data layouts: how a dataset's elements are stored (contiguous or chunked; compact and
+// file-backed storage plug in here).
 #pragma once
 
 #include <cstddef>
@@ -11,28 +11,52 @@
 
 namespace h5mem::detail {
 
+class ChunkCache;
+class FilterPipeline;
 class MemoryBudget;
 struct SelectionPlan;
 
+// What a layout may use during one read or write: the image's budget, its shared decoded-
+// chunk cache and the parallelism allowed.
+struct IoContext {
+  MemoryBudget& budget;
+  ChunkCache& file_cache;
+  unsigned threads;  // 0 = one per hardware thread, 1 = serial
+};
+
 // Storage of one dataset's elements in the file's datatype. Callers serialise access:
-// any number of concurrent read()s, or one write()/release() alone (the dataset's lock).
+// any number of concurrent read()s, or one mutating call alone (the dataset's lock).
+// Errors are thrown without file context; the dataset layer adds it.
 class Layout {
  public:
   virtual ~Layout() = default;
   // Copies the selected elements into `dense` in selection order
   // (plan.n_elements * element size bytes). Unwritten storage reads as the fill value.
-  virtual void read(const SelectionPlan& plan, std::byte* dense) const = 0;
+  virtual void read(const SelectionPlan& plan, std::byte* dense, IoContext& io) const = 0;
   // Copies `dense` into the selected elements. Storage it allocates is reserved from
-  // `budget` first; if that fails (out_of_space) nothing changes.
-  virtual void write(const SelectionPlan& plan, const std::byte* dense, MemoryBudget& budget) = 0;
+  // io.budget first; if anything fails nothing changes.
+  virtual void write(const SelectionPlan& plan, const std::byte* dense, IoContext& io) = 0;
+  // Changes the extent (chunked layouts only; the caller has checked max_shape). Elements
+  // outside the new extent are discarded. Atomic.
+  virtual void resize(const Shape& new_shape, IoContext& io);
+  // Gives the layout its own cache of `n` bytes (chunked layouts only).
+  virtual void set_cache_bytes(std::uint64_t n, IoContext& io);
+  // Chunk shape; empty for unchunked layouts.
+  virtual Shape chunks() const { return {}; }
   // Bytes of element storage held (0 before the first write for contiguous storage).
   virtual std::uint64_t bytes_held() const = 0;
-  // Frees all storage and returns its bytes to `budget`.
-  virtual void release(MemoryBudget& budget) noexcept = 0;
+  // Frees all storage (and cached chunks) and returns the bytes to the budget.
+  virtual void release(MemoryBudget& budget, ChunkCache& file_cache) noexcept = 0;
 };
 
 // A contiguous layout over `shape` elements of `element_size` bytes; `fill` is one element.
 std::unique_ptr<Layout> make_contiguous_layout(const Shape& shape, std::size_t element_size,
                                                std::vector<std::byte> fill);
+
+// A chunked layout with chunks of `chunk` elements, filtered by `pipeline`. The pipeline
+// must have been built for element_size and the chunk's byte size.
+std::unique_ptr<Layout> make_chunked_layout(const Shape& shape, const Shape& chunk,
+                                            std::size_t element_size, std::vector<std::byte> fill,
+                                            std::shared_ptr<const FilterPipeline> pipeline);
 
 }  // namespace h5mem::detail

@@ -1,0 +1,152 @@
+#include "chunk/chunk_grid.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace h5mem::detail {
+
+ChunkGrid::ChunkGrid(Shape ext, Shape ch, std::size_t es)
+    : extent(std::move(ext)), chunk(std::move(ch)), elem_size(es) {
+  counts.resize(extent.size());
+  chunk_elems = 1;
+  for (std::size_t d = 0; d < extent.size(); ++d) {
+    counts[d] = (extent[d] + chunk[d] - 1) / chunk[d];
+    chunk_elems *= chunk[d];
+  }
+  chunk_bytes = chunk_elems * es;
+}
+
+std::uint64_t ChunkGrid::linear(const std::uint64_t* c) const noexcept {
+  std::uint64_t i = 0;
+  for (std::size_t d = 0; d < counts.size(); ++d) i = i * counts[d] + c[d];
+  return i;
+}
+
+std::vector<std::uint64_t> ChunkGrid::coords(std::uint64_t i) const {
+  std::vector<std::uint64_t> c(counts.size());
+  for (std::size_t d = counts.size(); d-- > 0;) {
+    c[d] = i % counts[d];
+    i /= counts[d];
+  }
+  return c;
+}
+
+bool ChunkGrid::is_edge(const std::uint64_t* c) const noexcept {
+  for (std::size_t d = 0; d < counts.size(); ++d) {
+    if ((c[d] + 1) * chunk[d] > extent[d]) return true;
+  }
+  return false;
+}
+
+std::string ChunkGrid::describe(const std::uint64_t* c) const {
+  std::string s = "chunk at (";
+  for (std::size_t d = 0; d < counts.size(); ++d) {
+    if (d) s += ", ";
+    s += std::to_string(c[d] * chunk[d]);
+  }
+  return s + ")";
+}
+
+void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, std::vector<ChunkSpan>& out) {
+  auto segment = [&](std::uint64_t c0, std::uint64_t len, std::uint64_t i) {
+    while (len > 0) {
+      std::uint64_t ch = c0 / chunk_len;
+      std::uint64_t take = std::min(len, (ch + 1) * chunk_len - c0);
+      if (!out.empty() && out.back().chunk == ch) {
+        out.back().n += take;
+      } else {
+        out.push_back({ch, i, take});
+      }
+      c0 += take;
+      i += take;
+      len -= take;
+    }
+  };
+  if (sel.n() == 0) return;
+  if (sel.consecutive(0, sel.n())) {
+    segment(sel.start, sel.n(), 0);
+    return;
+  }
+  for (std::uint64_t b = 0; b < sel.count; ++b) segment(sel.start + b * sel.stride, sel.block, b * sel.block);
+}
+
+std::vector<ChunkTask> plan_chunks(const ChunkGrid& grid, const SelectionPlan& plan) {
+  const std::size_t r = plan.dims.size();
+  std::vector<ChunkTask> tasks;
+  if (plan.n_elements == 0) return tasks;
+  std::vector<std::vector<ChunkSpan>> spans(r);
+  std::size_t total = 1;
+  for (std::size_t d = 0; d < r; ++d) {
+    chunk_spans(plan.dims[d], grid.chunk[d], spans[d]);
+    total *= spans[d].size();
+  }
+  tasks.reserve(total);
+  std::vector<std::size_t> idx(r, 0);
+  for (std::size_t t = 0; t < total; ++t) {
+    ChunkTask task;
+    task.coord.resize(r);
+    task.axes.resize(r);
+    task.covers_valid = true;
+    for (std::size_t d = 0; d < r; ++d) {
+      const ChunkSpan& s = spans[d][idx[d]];
+      const DimSelection& sel = plan.dims[d];
+      task.coord[d] = s.chunk;
+      std::uint64_t origin = s.chunk * grid.chunk[d];
+      task.axes[d] = AxisCopy{sel, s.i0, s.n, origin, grid.chunk[d], s.i0, sel.n()};
+      std::uint64_t valid = std::min(grid.chunk[d], grid.extent[d] - origin);
+      if (s.n != valid || !sel.consecutive(s.i0, s.n)) task.covers_valid = false;
+    }
+    task.key = grid.linear(task.coord.data());
+    tasks.push_back(std::move(task));
+    for (std::size_t d = r; d-- > 0;) {
+      if (++idx[d] < spans[d].size()) break;
+      idx[d] = 0;
+    }
+  }
+  return tasks;
+}
+
+bool dense_is_chunk_layout(const ChunkGrid& grid, const ChunkTask& task, std::uint64_t& offset) {
+  const std::size_t r = task.axes.size();
+  std::uint64_t dstride = grid.elem_size, cstride = grid.elem_size;
+  offset = 0;
+  for (std::size_t d = r; d-- > 0;) {
+    const AxisCopy& ax = task.axes[d];
+    if (ax.n != grid.chunk[d] || !ax.sel.consecutive(ax.i0, ax.n)) return false;
+    if (grid.chunk[d] > 1 && dstride != cstride) return false;
+    offset += ax.dense_start * dstride;
+    dstride *= ax.dense_extent;
+    cstride *= grid.chunk[d];
+  }
+  return true;
+}
+
+Shape guess_chunks(const Shape& shape, const Shape& max_shape, std::size_t elem_size) {
+  constexpr double kBase = 16 * 1024, kMin = 8 * 1024, kMax = 1024 * 1024;
+  const std::size_t r = shape.size();
+  std::vector<double> chunks(r);
+  double elems = 1;
+  for (std::size_t d = 0; d < r; ++d) {
+    chunks[d] = shape[d] == 0 ? 1024.0 : static_cast<double>(shape[d]);
+    elems *= chunks[d];
+  }
+  double dset_bytes = elems * static_cast<double>(elem_size);
+  double target = std::clamp(kBase * std::pow(2.0, std::log10(dset_bytes / (1024.0 * 1024.0))), kMin, kMax);
+  for (std::size_t idx = 0;; ++idx) {
+    double n = 1;
+    for (double c : chunks) n *= c;
+    double bytes = n * static_cast<double>(elem_size);
+    if ((bytes < target || std::abs(bytes - target) / target < 0.5) && bytes < kMax) break;
+    if (n == 1) break;
+    chunks[idx % r] = std::ceil(chunks[idx % r] / 2.0);
+  }
+  Shape out(r);
+  for (std::size_t d = 0; d < r; ++d) {
+    out[d] = static_cast<std::uint64_t>(chunks[d]);
+    if (d < max_shape.size() && max_shape[d] != unlimited) out[d] = std::min(out[d], std::max<std::uint64_t>(max_shape[d], 1));
+  }
+  return out;
+}
+
+}  // namespace h5mem::detail

@@ -1,0 +1,77 @@
+// Chunked layout: each chunk encoded by the filter pipeline in its own allocation, indexed
+// by a flat hash map; decoded chunks are cached in an LRU shared by the file.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include "chunk/chunk_buffer.hpp"
+#include "chunk/chunk_cache.hpp"
+#include "chunk/chunk_grid.hpp"
+#include "codec/filter.hpp"
+#include "layout/layout.hpp"
+
+namespace h5mem::detail {
+
+class ChunkedLayout final : public Layout {
+ public:
+  ChunkedLayout(const Shape& shape, const Shape& chunk, std::size_t elem_size,
+                std::vector<std::byte> fill, std::shared_ptr<const FilterPipeline> pipeline);
+
+  void read(const SelectionPlan& plan, std::byte* dense, IoContext& io) const override;
+  void write(const SelectionPlan& plan, const std::byte* dense, IoContext& io) override;
+  void resize(const Shape& new_shape, IoContext& io) override;
+  void set_cache_bytes(std::uint64_t n, IoContext& io) override;
+  Shape chunks() const override { return grid_.chunk; }
+  std::uint64_t bytes_held() const override { return stored_bytes_; }
+  void release(MemoryBudget& budget, ChunkCache& file_cache) noexcept override;
+
+  // Test hook: the stored (encoded) bytes of the chunk whose first element is at grid
+  // coordinates `coord`, or null if that chunk was never written. Lets fault-injection tests
+  // corrupt a chunk in place.
+  ByteBuffer* stored_chunk_for_test(const std::vector<std::uint64_t>& coord);
+
+ private:
+  // A chunk rewritten by a write, not yet committed.
+  struct Staged {
+    std::uint64_t key = 0;
+    StoredChunk chunk;
+    SharedChunk decoded;  // to cache after commit, when the write was partial
+  };
+
+  ChunkCache& cache(IoContext& io) const { return own_cache_ ? *own_cache_ : io.file_cache; }
+  bool use_threads(std::size_t tasks, IoContext& io) const;
+  // Decodes `stored` into `out` (chunk_bytes), naming the chunk in any error.
+  void decode(const StoredChunk& stored, const std::uint64_t* coord, std::span<std::byte> out) const;
+  // The current decoded contents of a chunk for reading: a pointer valid while `hold` (or the
+  // stored chunk) lives; null if the chunk was never written.
+  const std::byte* decoded_view(std::uint64_t key, const std::uint64_t* coord, bool cache_it,
+                                IoContext& io, SharedChunk& hold) const;
+  // Copies the current contents of a chunk (fill values if never written) into `out`.
+  void load_chunk(std::uint64_t key, const std::uint64_t* coord, std::byte* out, IoContext& io) const;
+  // Builds the new stored form of a chunk after `apply` modified its decoded contents.
+  Staged stage(std::uint64_t key, const std::uint64_t* coord, bool covers_valid,
+               const std::function<void(std::byte*)>& apply, IoContext& io) const;
+  void commit(std::vector<Staged>& staged, IoContext& io);
+  void read_points(const SelectionPlan& plan, std::byte* dense, IoContext& io) const;
+  void write_points(const SelectionPlan& plan, const std::byte* dense, IoContext& io);
+
+  ChunkGrid grid_;
+  std::vector<std::byte> fill_;  // one element
+  std::shared_ptr<const FilterPipeline> pipeline_;
+  std::unordered_map<std::uint64_t, StoredChunk> chunks_;
+  std::uint64_t stored_bytes_ = 0;
+  const std::uint64_t owner_ = ChunkCache::new_owner();
+  std::unique_ptr<ChunkCache> own_cache_;
+};
+
+// Groups point p of `plan` by chunk: returns (chunk key, point index) pairs sorted by key,
+// points of one chunk in selection order.
+std::vector<std::pair<std::uint64_t, std::uint64_t>> group_points(const ChunkGrid& grid,
+                                                                   const SelectionPlan& plan);
+
+}  // namespace h5mem::detail

@@ -1,0 +1,174 @@
+// Chunked layout: construction, reads, and the shared decode helpers.
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "array/strided_copy.hpp"
+#include "chunk/thread_pool.hpp"
+#include "core/fail.hpp"
+#include "core/memory_budget.hpp"
+#include "layout/chunked.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+// Per-thread decode target for chunks that are neither cached nor decoded in place.
+std::byte* scratch(std::size_t n) {
+  thread_local ByteBuffer buf;
+  if (buf.size() < n) buf = ByteBuffer(n);
+  return buf.data();
+}
+
+// Parallel decode pays off only when there is enough work to split.
+constexpr std::uint64_t kParallelMinBytes = 256 * 1024;
+
+}  // namespace
+
+ChunkedLayout::ChunkedLayout(const Shape& shape, const Shape& chunk, std::size_t es,
+                             std::vector<std::byte> fill,
+                             std::shared_ptr<const FilterPipeline> pipeline)
+    : grid_(shape, chunk, es), fill_(std::move(fill)), pipeline_(std::move(pipeline)) {}
+
+bool ChunkedLayout::use_threads(std::size_t tasks, IoContext& io) const {
+  return tasks > 1 && io.threads != 1 && !pipeline_->empty() &&
+         tasks * grid_.chunk_bytes >= kParallelMinBytes;
+}
+
+void ChunkedLayout::decode(const StoredChunk& stored, const std::uint64_t* coord,
+                           std::span<std::byte> out) const {
+  try {
+    pipeline_->decode(stored.bytes.span(), stored.filter_mask, out);
+  } catch (const Error& e) {
+    fail(e.code(), grid_.describe(coord) + ": " + e.what());
+  }
+}
+
+const std::byte* ChunkedLayout::decoded_view(std::uint64_t key, const std::uint64_t* coord,
+                                             bool cache_it, IoContext& io, SharedChunk& hold) const {
+  auto it = chunks_.find(key);
+  if (it == chunks_.end()) return nullptr;
+  if (pipeline_->empty()) return it->second.bytes.data();  // zero-copy
+  ChunkCache& c = cache(io);
+  ChunkKey ck{owner_, key};
+  if ((hold = c.get(ck))) return hold->data();
+  if (cache_it && c.capacity() >= grid_.chunk_bytes) {
+    auto buf = std::make_shared<ByteBuffer>(grid_.chunk_bytes);
+    decode(it->second, coord, buf->span());
+    hold = buf;
+    c.put(ck, std::move(buf));
+    return hold->data();
+  }
+  std::byte* s = scratch(grid_.chunk_bytes);
+  decode(it->second, coord, {s, grid_.chunk_bytes});
+  return s;
+}
+
+void ChunkedLayout::load_chunk(std::uint64_t key, const std::uint64_t* coord, std::byte* out,
+                               IoContext& io) const {
+  auto it = chunks_.find(key);
+  if (it == chunks_.end()) {
+    fill_elements(out, grid_.chunk_elems, fill_.data(), grid_.elem_size);
+  } else if (pipeline_->empty()) {
+    std::memcpy(out, it->second.bytes.data(), grid_.chunk_bytes);
+  } else if (auto hit = cache(io).get(ChunkKey{owner_, key})) {
+    std::memcpy(out, hit->data(), grid_.chunk_bytes);
+  } else {
+    decode(it->second, coord, {out, grid_.chunk_bytes});
+  }
+}
+
+void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext& io) const {
+  if (plan.n_elements == 0) return;
+  if (plan.is_points) return read_points(plan, dense, io);
+  const std::vector<ChunkTask> tasks = plan_chunks(grid_, plan);
+  auto run = [&](std::size_t i) {
+    const ChunkTask& t = tasks[i];
+    std::uint64_t offset = 0;
+    auto it = chunks_.find(t.key);
+    if (it == chunks_.end()) {
+      fill_box(dense, t.axes, fill_.data(), grid_.elem_size);
+      return;
+    }
+    // A selection covering the whole chunk in the caller's layout decodes straight into it.
+    if (!pipeline_->empty() && dense_is_chunk_layout(grid_, t, offset)) {
+      if (auto hit = cache(io).get(ChunkKey{owner_, t.key})) {
+        std::memcpy(dense + offset, hit->data(), grid_.chunk_bytes);
+      } else {
+        decode(it->second, t.coord.data(), {dense + offset, grid_.chunk_bytes});
+      }
+      return;
+    }
+    SharedChunk hold;
+    const std::byte* src = decoded_view(t.key, t.coord.data(), !t.covers_valid, io, hold);
+    copy_selected(CopyDirection::gather, const_cast<std::byte*>(src), dense, t.axes, grid_.elem_size);
+  };
+  if (use_threads(tasks.size(), io)) {
+    parallel_for(tasks.size(), io.threads, run);
+  } else {
+    for (std::size_t i = 0; i < tasks.size(); ++i) run(i);
+  }
+}
+
+std::vector<std::pair<std::uint64_t, std::uint64_t>> group_points(const ChunkGrid& grid,
+                                                                   const SelectionPlan& plan) {
+  const std::size_t r = grid.extent.size();
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> order(plan.n_elements);
+  std::vector<std::uint64_t> c(r);
+  for (std::uint64_t p = 0; p < plan.n_elements; ++p) {
+    for (std::size_t d = 0; d < r; ++d) c[d] = plan.points[p * r + d] / grid.chunk[d];
+    order[p] = {grid.linear(c.data()), p};
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  return order;
+}
+
+void ChunkedLayout::read_points(const SelectionPlan& plan, std::byte* dense, IoContext& io) const {
+  const std::size_t r = grid_.extent.size();
+  const std::size_t es = grid_.elem_size;
+  auto order = group_points(grid_, plan);
+  Shape in_chunk(r);
+  for (std::size_t g = 0; g < order.size();) {
+    std::size_t end = g;
+    while (end < order.size() && order[end].first == order[g].first) ++end;
+    auto coord = grid_.coords(order[g].first);
+    SharedChunk hold;
+    const std::byte* src = decoded_view(order[g].first, coord.data(), true, io, hold);
+    for (; g < end; ++g) {
+      std::uint64_t p = order[g].second;
+      if (!src) {
+        std::memcpy(dense + p * es, fill_.data(), es);
+        continue;
+      }
+      for (std::size_t d = 0; d < r; ++d) in_chunk[d] = plan.points[p * r + d] % grid_.chunk[d];
+      std::memcpy(dense + p * es, src + linear_offset(grid_.chunk, in_chunk.data()) * es, es);
+    }
+  }
+}
+
+void ChunkedLayout::set_cache_bytes(std::uint64_t n, IoContext& io) {
+  io.file_cache.erase_owner(owner_);
+  own_cache_ = std::make_unique<ChunkCache>(n, &io.budget);
+}
+
+void ChunkedLayout::release(MemoryBudget& budget, ChunkCache& file_cache) noexcept {
+  budget.release(stored_bytes_);
+  stored_bytes_ = 0;
+  chunks_.clear();
+  file_cache.erase_owner(owner_);
+  own_cache_.reset();
+}
+
+ByteBuffer* ChunkedLayout::stored_chunk_for_test(const std::vector<std::uint64_t>& coord) {
+  auto it = chunks_.find(grid_.linear(coord.data()));
+  return it == chunks_.end() ? nullptr : &it->second.bytes;
+}
+
+std::unique_ptr<Layout> make_chunked_layout(const Shape& shape, const Shape& chunk,
+                                            std::size_t element_size, std::vector<std::byte> fill,
+                                            std::shared_ptr<const FilterPipeline> pipeline) {
+  return std::make_unique<ChunkedLayout>(shape, chunk, element_size, std::move(fill),
+                                         std::move(pipeline));
+}
+
+}  // namespace h5mem::detail
