@@ -9,6 +9,7 @@ namespace h5mem::detail {
 
 ChunkCache::~ChunkCache() {
   std::lock_guard lock(mu_);
+  capacity_ = 0;
   evict_to(0);
 }
 
@@ -25,10 +26,32 @@ SharedChunk ChunkCache::get(const ChunkKey& key) {
   return it->second->second;
 }
 
+namespace {
+constexpr std::size_t kMaxSpares = 4;
+}
+
+std::shared_ptr<ByteBuffer> ChunkCache::make_buffer(std::size_t size) {
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = spares_.begin(); it != spares_.end(); ++it) {
+      if ((*it)->size() == size) {
+        auto b = std::move(*it);
+        spares_.erase(it);
+        return b;
+      }
+    }
+  }
+  return std::make_shared<ByteBuffer>(size);
+}
+
 void ChunkCache::drop(Lru::iterator it) {
   std::uint64_t n = it->second->size();
   bytes_ -= n;
   if (budget_) budget_->release(n);
+  // Only the cache holds it: no reader can see the buffer any more, so it may be reused.
+  if (it->second.use_count() == 1 && spares_.size() < kMaxSpares && capacity_ > 0) {
+    spares_.push_back(std::const_pointer_cast<ByteBuffer>(std::move(it->second)));
+  }
   index_.erase(it->first);
   lru_.erase(it);
 }
@@ -73,6 +96,7 @@ void ChunkCache::set_capacity(std::uint64_t capacity) {
   std::lock_guard lock(mu_);
   capacity_ = capacity;
   evict_to(capacity_);
+  if (capacity_ == 0) spares_.clear();
 }
 
 std::uint64_t ChunkCache::capacity() const {

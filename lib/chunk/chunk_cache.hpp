@@ -5,6 +5,7 @@
 #include <list>
 #include <mutex>
 #include <unordered_map>
+#include <vector>
 
 #include "chunk/chunk_buffer.hpp"
 
@@ -42,6 +43,11 @@ class ChunkCache {
   // Bytes of decoded chunks held.
   std::uint64_t bytes() const;
 
+  // A buffer of `size` bytes for a chunk about to be decoded and put() here: recycled from
+  // evicted entries when one of that size is free (fresh pages are expensive to touch),
+  // otherwise newly allocated. Contents unspecified.
+  std::shared_ptr<ByteBuffer> make_buffer(std::size_t size);
+
   // A new process-unique owner id.
   static std::uint64_t new_owner();
 
@@ -61,6 +67,7 @@ class ChunkCache {
   std::uint64_t bytes_ = 0;
   MemoryBudget* budget_;
   Lru lru_;  // front = most recent
+  std::vector<std::shared_ptr<ByteBuffer>> spares_;  // evicted buffers no reader holds
   std::unordered_map<ChunkKey, Lru::iterator, KeyHash> index_;
 };
 

@@ -17,6 +17,10 @@
 
 namespace h5mem::detail {
 
+// Per-thread reusable chunk-sized buffers: one for reads, one for staging writes.
+enum class ScratchSlot { read = 0, write = 1 };
+std::byte* chunk_scratch(std::size_t n, ScratchSlot slot);
+
 class ChunkedLayout final : public Layout {
  public:
   ChunkedLayout(const Shape& shape, const Shape& chunk, std::size_t elem_size,
@@ -57,6 +61,9 @@ class ChunkedLayout final : public Layout {
   Staged stage(std::uint64_t key, const std::uint64_t* coord, bool covers_valid,
                const std::function<void(std::byte*)>& apply, IoContext& io) const;
   void commit(std::vector<Staged>& staged, IoContext& io);
+  // Uncompressed chunks are rewritten in place: `apply_all` is called once the chunks in
+  // `keys` all exist (new ones allocated, filled and charged to the budget first).
+  void write_in_place(const std::vector<std::pair<std::uint64_t, bool>>& keys, IoContext& io);
   void read_points(const SelectionPlan& plan, std::byte* dense, IoContext& io) const;
   void write_points(const SelectionPlan& plan, const std::byte* dense, IoContext& io);
 

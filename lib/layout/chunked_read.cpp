@@ -10,14 +10,17 @@
 #include "layout/chunked.hpp"
 
 namespace h5mem::detail {
-namespace {
 
-// Per-thread decode target for chunks that are neither cached nor decoded in place.
-std::byte* scratch(std::size_t n) {
-  thread_local ByteBuffer buf;
+std::byte* chunk_scratch(std::size_t n, ScratchSlot slot) {
+  // Reused per thread: freshly mapped pages cost far more to touch than a decode.
+  thread_local ByteBuffer bufs[2];
+  ByteBuffer& buf = bufs[static_cast<int>(slot)];
   if (buf.size() < n) buf = ByteBuffer(n);
   return buf.data();
 }
+
+namespace {
+
 
 // Parallel decode pays off only when there is enough work to split.
 constexpr std::uint64_t kParallelMinBytes = 256 * 1024;
@@ -52,13 +55,13 @@ const std::byte* ChunkedLayout::decoded_view(std::uint64_t key, const std::uint6
   ChunkKey ck{owner_, key};
   if ((hold = c.get(ck))) return hold->data();
   if (cache_it && c.capacity() >= grid_.chunk_bytes) {
-    auto buf = std::make_shared<ByteBuffer>(grid_.chunk_bytes);
+    auto buf = c.make_buffer(grid_.chunk_bytes);
     decode(it->second, coord, buf->span());
     hold = buf;
     c.put(ck, std::move(buf));
     return hold->data();
   }
-  std::byte* s = scratch(grid_.chunk_bytes);
+  std::byte* s = chunk_scratch(grid_.chunk_bytes, ScratchSlot::read);
   decode(it->second, coord, {s, grid_.chunk_bytes});
   return s;
 }

@@ -18,27 +18,34 @@ ChunkedLayout::Staged ChunkedLayout::stage(std::uint64_t key, const std::uint64_
                                            IoContext& io) const {
   Staged s;
   s.key = key;
-  ByteBuffer buf(grid_.chunk_bytes);
+  // A partially written chunk is likely to be touched again: keep its decoded form for the
+  // cache. A fully overwritten one is staged in per-thread scratch.
+  std::shared_ptr<ByteBuffer> kept;
+  if (!covers_valid && !pipeline_->empty() && cache(io).capacity() >= grid_.chunk_bytes) {
+    kept = cache(io).make_buffer(grid_.chunk_bytes);
+  }
+  std::byte* buf = kept ? kept->data() : chunk_scratch(grid_.chunk_bytes, ScratchSlot::write);
   if (!covers_valid) {
-    load_chunk(key, coord, buf.data(), io);
+    load_chunk(key, coord, buf, io);
   } else if (grid_.is_edge(coord)) {
     // Padding past the extent is kept at the fill value, so a later grow exposes fill.
-    fill_elements(buf.data(), grid_.chunk_elems, fill_.data(), grid_.elem_size);
+    fill_elements(buf, grid_.chunk_elems, fill_.data(), grid_.elem_size);
   }
-  apply(buf.data());
+  apply(buf);
   if (pipeline_->empty()) {
-    s.chunk.bytes = std::move(buf);
+    s.chunk.bytes = ByteBuffer(grid_.chunk_bytes);
+    std::memcpy(s.chunk.bytes.data(), buf, grid_.chunk_bytes);
     return s;
   }
   thread_local std::vector<std::byte> encoded;
   try {
-    s.chunk.filter_mask = pipeline_->encode(buf.span(), encoded);
+    s.chunk.filter_mask = pipeline_->encode({buf, grid_.chunk_bytes}, encoded);
   } catch (const Error& e) {
     fail(e.code(), grid_.describe(coord) + ": " + e.what());
   }
   s.chunk.bytes = ByteBuffer(encoded.size());
   if (!encoded.empty()) std::memcpy(s.chunk.bytes.data(), encoded.data(), encoded.size());
-  if (!covers_valid) s.decoded = std::make_shared<ByteBuffer>(std::move(buf));
+  s.decoded = std::move(kept);
   return s;
 }
 
@@ -63,10 +70,47 @@ void ChunkedLayout::commit(std::vector<Staged>& staged, IoContext& io) {
   stored_bytes_ = stored_bytes_ + added - removed;
 }
 
+void ChunkedLayout::write_in_place(const std::vector<std::pair<std::uint64_t, bool>>& keys,
+                                   IoContext& io) {
+  std::uint64_t fresh = 0;
+  for (const auto& [key, covers] : keys) {
+    if (!chunks_.count(key)) fresh += grid_.chunk_bytes;
+  }
+  io.budget.reserve(fresh);  // may throw: nothing changed yet
+  try {
+    for (const auto& [key, covers] : keys) {
+      if (chunks_.count(key)) continue;
+      StoredChunk sc;
+      sc.bytes = ByteBuffer(grid_.chunk_bytes);
+      auto coord = grid_.coords(key);
+      if (!covers || grid_.is_edge(coord.data())) {
+        fill_elements(sc.bytes.data(), grid_.chunk_elems, fill_.data(), grid_.elem_size);
+      }
+      chunks_.emplace(key, std::move(sc));
+      stored_bytes_ += grid_.chunk_bytes;
+      fresh -= grid_.chunk_bytes;
+    }
+  } catch (...) {
+    io.budget.release(fresh);  // the chunks already added stay, holding fill values
+    throw;
+  }
+}
+
 void ChunkedLayout::write(const SelectionPlan& plan, const std::byte* dense, IoContext& io) {
   if (plan.n_elements == 0) return;
   if (plan.is_points) return write_points(plan, dense, io);
   const std::vector<ChunkTask> tasks = plan_chunks(grid_, plan);
+  if (pipeline_->empty()) {
+    std::vector<std::pair<std::uint64_t, bool>> keys;
+    keys.reserve(tasks.size());
+    for (const auto& t : tasks) keys.emplace_back(t.key, t.covers_valid);
+    write_in_place(keys, io);
+    for (const auto& t : tasks) {
+      copy_selected(CopyDirection::scatter, chunks_.at(t.key).bytes.data(),
+                    const_cast<std::byte*>(dense), t.axes, grid_.elem_size);
+    }
+    return;
+  }
   std::vector<Staged> staged(tasks.size());
   auto run = [&](std::size_t i) {
     const ChunkTask& t = tasks[i];
@@ -90,8 +134,21 @@ void ChunkedLayout::write_points(const SelectionPlan& plan, const std::byte* den
   const std::size_t r = grid_.extent.size();
   const std::size_t es = grid_.elem_size;
   auto order = group_points(grid_, plan);
-  std::vector<Staged> staged;
   Shape in_chunk(r);
+  if (pipeline_->empty()) {
+    std::vector<std::pair<std::uint64_t, bool>> keys;
+    for (std::size_t g = 0; g < order.size(); ++g) {
+      if (g == 0 || order[g].first != order[g - 1].first) keys.emplace_back(order[g].first, false);
+    }
+    write_in_place(keys, io);
+    for (const auto& [key, p] : order) {  // stable order: the last duplicate wins
+      for (std::size_t d = 0; d < r; ++d) in_chunk[d] = plan.points[p * r + d] % grid_.chunk[d];
+      std::memcpy(chunks_.at(key).bytes.data() + linear_offset(grid_.chunk, in_chunk.data()) * es,
+                  dense + p * es, es);
+    }
+    return;
+  }
+  std::vector<Staged> staged;
   for (std::size_t g = 0; g < order.size();) {
     std::size_t end = g;
     while (end < order.size() && order[end].first == order[g].first) ++end;
