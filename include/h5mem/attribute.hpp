@@ -9,6 +9,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "h5mem/compound.hpp"
 #include "h5mem/dtype.hpp"
 #include "h5mem/shape.hpp"
 
@@ -24,14 +25,15 @@ class Attribute;
 namespace detail {
 template <class T>
 struct AttrTraits;  // maps C++ value types onto (dtype, shape, buffer)
-template <Numeric T>
+template <Storable T>
 struct AttrTraits<T> {
-  static DType dtype() { return dtype_of<T>(); }
+  static DType dtype() { return checked_dtype<T>(); }
   static constexpr bool is_array() { return false; }
 };
-template <Numeric T>
+template <Storable T>
+  requires(!std::same_as<T, bool>)  // std::vector<bool> is not an array of bool
 struct AttrTraits<std::vector<T>> {
-  static DType dtype() { return dtype_of<T>(); }
+  static DType dtype() { return checked_dtype<T>(); }
   static constexpr bool is_array() { return true; }
 };
 template <>
@@ -46,8 +48,8 @@ struct AttrTraits<std::vector<std::string>> {
 };
 }  // namespace detail
 
-// The value types attributes accept: numeric scalars, std::string, and std::vector of
-// either (a 1-d attribute).
+// The value types attributes accept: any Storable scalar (numbers, bool, Float16, complex,
+// mapped structs), std::string, and std::vector of either (a 1-d attribute).
 template <class T>
 concept AttributeValue = requires { detail::AttrTraits<T>::dtype(); };
 
@@ -59,8 +61,9 @@ class Attribute {
   // () for a scalar, (n) for a 1-d attribute.
   Shape shape() const;
 
-  // Reads the value as T. A scalar T requires a scalar (or 1-element) attribute; a
-  // std::vector<T> accepts any. Throws type_mismatch if the stored type differs.
+  // Reads the value as T, converting as dataset reads do. A scalar T requires a scalar (or
+  // 1-element) attribute; a std::vector<T> accepts any. Throws type_mismatch if the stored
+  // type does not convert.
   template <AttributeValue T>
   T read() const {
     using Tr = detail::AttrTraits<T>;

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "h5mem/compound.hpp"
 #include "h5mem/dtype.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/selection_spec.hpp"
@@ -31,24 +32,25 @@ class Selection {
   // Number of selected elements.
   std::uint64_t size() const noexcept;
 
-  // Reads the selected elements as T. Requires dtype_of<T>() to match the dataset type.
-  template <Numeric T>
+  // Reads the selected elements as T, converting from the dataset's type as libhdf5 does
+  // (see Dataset). Throws type_mismatch if the types do not convert.
+  template <Storable T>
   std::vector<T> read() const {
     std::vector<T> out(static_cast<std::size_t>(size()));
-    read_raw(dtype_of<T>(), out.data(), out.size());
+    read_raw(detail::checked_dtype<T>(), out.data(), out.size());
     return out;
   }
   // Reads into `out` without allocating the output; out.size() must equal size().
-  template <Numeric T>
+  template <Storable T>
   void read_into(std::span<T> out) const {
-    read_raw(dtype_of<T>(), out.data(), out.size());
+    read_raw(detail::checked_dtype<T>(), out.data(), out.size());
   }
   // Writes `data` (size() elements, selection order) into the selected elements.
-  template <Numeric T>
+  template <Storable T>
   void write(std::span<const T> data) const {
-    write_raw(dtype_of<T>(), data.data(), data.size());
+    write_raw(detail::checked_dtype<T>(), data.data(), data.size());
   }
-  template <Numeric T>
+  template <Storable T>
   void write(const std::vector<T>& data) const {
     write(std::span<const T>(data));
   }
@@ -67,6 +69,12 @@ class Selection {
 };
 
 // A dataset handle: an n-d array (rank 0..32) of one datatype.
+//
+// Reads and writes convert between the buffer's type and the dataset's: numbers of any
+// width, signedness and byte order (saturating out-of-range values; NaN to integer gives 0),
+// enums by name, compounds member by member by name (a buffer type naming a subset of the
+// members reads just those), arrays element-wise, fixed-length strings with re-padding.
+// Other pairs (string <-> number, missing members) raise type_mismatch naming both types.
 class Dataset : public Object {
  public:
   // An empty handle; every use throws Error(closed) until assigned.
@@ -103,19 +111,19 @@ class Dataset : public Object {
   void set_cache_bytes(std::uint64_t n) const;
 
   // Whole-dataset forms of Selection's reads and writes.
-  template <Numeric T>
+  template <Storable T>
   std::vector<T> read() const {
     return select({}).read<T>();
   }
-  template <Numeric T>
+  template <Storable T>
   void read_into(std::span<T> out) const {
     select({}).read_into(out);
   }
-  template <Numeric T>
+  template <Storable T>
   void write(std::span<const T> data) const {
     select({}).write(data);
   }
-  template <Numeric T>
+  template <Storable T>
   void write(const std::vector<T>& data) const {
     select({}).write(std::span<const T>(data));
   }

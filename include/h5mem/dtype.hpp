@@ -2,27 +2,32 @@
 #pragma once
 
 #include <bit>
+#include <complex>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace h5mem {
 
-// HDF5's datatype classes (format spec IV.A.2.d). Not every class is constructible yet.
+// HDF5's datatype classes (format spec IV.A.2.d).
 enum class TypeClass : std::uint8_t {
-  integer,
-  floating,
-  string,
-  bitfield,
-  opaque,
-  compound,
-  reference,
-  enumeration,
-  vlen,
-  array,
+  integer,      // two's-complement or unsigned fixed-point
+  floating,     // IEEE 754 binary16/32/64
+  string,       // fixed-length (bytes) or variable-length (std::string in memory)
+  bitfield,     // raw bits of 1, 2, 4 or 8 bytes, no arithmetic
+  opaque,       // uninterpreted bytes with a tag
+  compound,     // named members at byte offsets (structs; complex numbers)
+  reference,    // object reference
+  enumeration,  // named values of an integer base type (bool is one)
+  vlen,         // variable-length sequence of a base type
+  array,        // fixed-shape array of a base type
 };
 
 enum class ByteOrder : std::uint8_t { little, big };
@@ -33,45 +38,154 @@ inline constexpr ByteOrder native_order =
 
 enum class CharSet : std::uint8_t { ascii, utf8 };
 
-// A datatype value: cheap to copy, compared by value. A DType describes how one element is
-// laid out in memory or in a file; buffers passed to read/write are arrays of such elements.
+// How a fixed-length string fills its bytes (HDF5's string padding).
+enum class StringPad : std::uint8_t {
+  null_terminate,  // stops at the first NUL; the last byte is always NUL
+  null_pad,        // padded with NULs, not necessarily terminated
+  space_pad,       // padded with spaces (Fortran style)
+};
+
+class DType;
+
+// A member of a compound type.
+struct Member {
+  std::string name;
+  std::size_t offset;
+  std::shared_ptr<const DType> type;  // shared to keep DType small; never null
+};
+
+// A named value of an enumeration type.
+struct EnumValue {
+  std::string name;
+  std::int64_t value;  // as the base type's value (unsigned 64-bit bases above 2^63 wrap)
+};
+
+namespace detail {
+struct TypeDetail;
+}
+
+// A datatype value: cheap to copy, compared by value (structure, not identity). A DType says
+// how one element is laid out in memory or in a file; buffers passed to read/write are
+// arrays of such elements. Numeric and string types carry no heap state.
 class DType {
  public:
   // Two's-complement integer of `size` bytes (1, 2, 4 or 8).
   // Throws Error(invalid_argument) for other sizes.
   static DType signed_integer(std::size_t size, ByteOrder order = native_order);
   static DType unsigned_integer(std::size_t size, ByteOrder order = native_order);
-  // IEEE 754 binary floating point of `size` bytes (4 or 8).
+  // IEEE 754 binary floating point of `size` bytes (2, 4 or 8).
   static DType floating(std::size_t size, ByteOrder order = native_order);
   // Variable-length string; in memory one std::string per element.
   static DType vlen_string(CharSet charset = CharSet::utf8);
+  // Fixed-length string of `size` >= 1 bytes.
+  static DType fixed_string(std::size_t size, StringPad pad = StringPad::null_pad,
+                            CharSet charset = CharSet::ascii);
+  // bool as h5py stores it: an int8 enum with FALSE = 0 and TRUE = 1.
+  static DType boolean();
+  // Complex numbers as h5py stores them: a compound of members "r" and "i" of
+  // floating(component_size) (4 or 8). Size 2 * component_size.
+  static DType complex(std::size_t component_size, ByteOrder order = native_order);
+  // Raw bits (HDF5 bitfield) of 1, 2, 4 or 8 bytes.
+  static DType bitfield(std::size_t size, ByteOrder order = native_order);
+  // `size` >= 1 uninterpreted bytes labelled with `tag` (< 256 bytes).
+  static DType opaque(std::size_t size, std::string tag = {});
+  // A fixed-shape array of `base` elements: e.g. array(float64, {3}) for a 3-vector.
+  // Requires 1 <= dims.size() <= 32 and every dim >= 1.
+  static DType array(const DType& base, std::vector<std::uint64_t> dims);
+  // Named values over an integer `base`. Names must be unique and non-empty, values
+  // unique and representable in `base`.
+  static DType enumeration(const DType& base, std::vector<EnumValue> values);
+  // A variable-length sequence of `base` (a jagged array); in memory one std::vector<T>
+  // per element through the typed API.
+  static DType vlen(const DType& base);
+  // An object reference (8 bytes: the referenced object's address in a file).
+  static DType object_reference();
 
   TypeClass type_class() const noexcept { return class_; }
-  // Bytes per element in memory (for vlen strings: sizeof(std::string)).
+  // Bytes per element in memory (vlen strings: sizeof(std::string); vlen sequences:
+  // sizeof(std::vector<std::byte>)).
   std::size_t size() const noexcept { return size_; }
   bool is_signed() const noexcept { return signed_; }
   ByteOrder byte_order() const noexcept { return order_; }
   CharSet charset() const noexcept { return charset_; }
+  StringPad string_pad() const noexcept { return pad_; }
+  // True for variable-length strings.
+  bool is_variable_string() const noexcept { return class_ == TypeClass::string && variable_; }
   // True for integer and floating classes.
   bool is_numeric() const noexcept {
     return class_ == TypeClass::integer || class_ == TypeClass::floating;
   }
+  // True for bool as h5py stores it (see boolean()).
+  bool is_boolean() const;
+  // True for complex numbers as h5py stores them (see complex()).
+  bool is_complex() const;
+  // True if elements contain variable-length data anywhere (vlen strings or sequences,
+  // also inside compound or array members): such buffers hold C++ objects, not bytes.
+  bool has_vlen() const noexcept { return has_vlen_; }
 
-  // numpy-like name: "int32", "uint8", "float64", ">f4" style suffix for non-native order
-  // ("float32 (big-endian)"), "string (utf-8, variable)".
+  // Compound members in offset order. Empty for other classes.
+  const std::vector<Member>& members() const;
+  // The member called `name`. Throws Error(not_found) naming the type.
+  const Member& member(std::string_view name) const;
+  // Enumeration names and values. Empty for other classes.
+  const std::vector<EnumValue>& enum_values() const;
+  // Base type of enum, array and vlen types. Throws Error(invalid_argument) otherwise.
+  const DType& base() const;
+  // Array dimensions. Empty for other classes.
+  const std::vector<std::uint64_t>& array_dims() const;
+  // Opaque tag. Empty for other classes.
+  const std::string& tag() const;
+
+  // numpy-like name: "int32", "float16", "float32 (big-endian)", "bool", "complex64",
+  // "string (utf-8, variable)", "string[10] (ascii, null_pad)", "compound {x: float64 @0, ...}",
+  // "enum int8 {A=0, B=1}", "array[3] of float64", "vlen of int32", "opaque[4] \"tag\"".
   std::string name() const;
 
-  friend bool operator==(const DType&, const DType&) = default;
+  friend bool operator==(const DType& a, const DType& b) noexcept;
 
  private:
-  DType(TypeClass c, std::size_t size, bool is_signed, ByteOrder order, CharSet cs)
-      : class_(c), size_(size), signed_(is_signed), order_(order), charset_(cs) {}
+  DType(TypeClass c, std::size_t size) : class_(c), size_(size) {}
+  friend class CompoundBuilder;
 
   TypeClass class_;
   std::size_t size_;
-  bool signed_;
-  ByteOrder order_;
-  CharSet charset_;
+  bool signed_ = false;
+  bool variable_ = false;
+  bool has_vlen_ = false;
+  ByteOrder order_ = native_order;
+  CharSet charset_ = CharSet::ascii;
+  StringPad pad_ = StringPad::null_terminate;
+  std::shared_ptr<const detail::TypeDetail> detail_;  // composite classes only
+};
+
+// Builds compound types: CompoundBuilder().add("x", dtype_of<double>()).add("id", ...).build().
+class CompoundBuilder {
+ public:
+  // Appends a member after the previous one (packed: no padding).
+  CompoundBuilder& add(std::string name, const DType& type);
+  // Adds a member at an explicit byte offset (e.g. offsetof in a C struct).
+  CompoundBuilder& add(std::string name, std::size_t offset, const DType& type);
+  // Total size; default: the end of the last member. Set it to a struct's sizeof to
+  // include trailing padding.
+  CompoundBuilder& size(std::size_t bytes);
+  // Throws Error(invalid_argument) for duplicate or empty names, overlapping members,
+  // members past the size, or no members.
+  DType build() const;
+
+ private:
+  std::vector<Member> members_;
+  std::size_t next_ = 0;
+  std::size_t size_ = 0;
+};
+
+// IEEE 754 binary16 stored as its bits; converts to and from float exactly as libhdf5
+// converts (round to nearest even, overflow to infinity).
+struct Float16 {
+  std::uint16_t bits = 0;
+  Float16() = default;
+  explicit Float16(float f);
+  explicit operator float() const;
+  friend bool operator==(Float16 a, Float16 b) noexcept { return a.bits == b.bits; }
 };
 
 // The element types h5mem maps onto numeric datatypes.
@@ -85,10 +199,25 @@ concept Numeric = std::same_as<T, std::int8_t> || std::same_as<T, std::int16_t> 
                   (std::is_integral_v<T> && !std::same_as<T, bool> &&
                    (sizeof(T) == 1 || sizeof(T) == 2 || sizeof(T) == 4 || sizeof(T) == 8));
 
+// Element types with a fixed-size DType that the typed API reads and writes directly:
+// numerics, bool, Float16 and std::complex<float|double>.
+template <class T>
+concept Element = Numeric<T> || std::same_as<T, bool> || std::same_as<T, Float16> ||
+                  std::same_as<T, std::complex<float>> || std::same_as<T, std::complex<double>>;
+
 // Returns the native-order DType describing T.
-template <Numeric T>
+template <Element T>
 DType dtype_of() {
-  if constexpr (std::is_floating_point_v<T>) {
+  if constexpr (std::same_as<T, bool>) {
+    static_assert(sizeof(bool) == 1);
+    return DType::boolean();
+  } else if constexpr (std::same_as<T, Float16>) {
+    return DType::floating(2);
+  } else if constexpr (std::same_as<T, std::complex<float>>) {
+    return DType::complex(4);
+  } else if constexpr (std::same_as<T, std::complex<double>>) {
+    return DType::complex(8);
+  } else if constexpr (std::is_floating_point_v<T>) {
     static_assert(std::numeric_limits<T>::is_iec559 && (sizeof(T) == 4 || sizeof(T) == 8));
     return DType::floating(sizeof(T));
   } else if constexpr (std::is_signed_v<T>) {

@@ -29,14 +29,15 @@ class Group : public Object {
   Group create_group(std::string_view path) const;
   // Opens an existing group. Throws not_found, or type_mismatch if it is a dataset.
   Group group(std::string_view path) const;
-  // Creates a contiguous dataset of `dtype` and `shape` (rank <= 32). Missing intermediate
-  // groups are created. Elements read as the fill value until written.
+  // Creates a dataset of `dtype` and `shape` (rank <= 32), laid out as `options` say.
+  // Missing intermediate groups are created. Elements read as the fill value until written.
+  // Datatypes with variable-length parts are not supported in datasets yet (unsupported).
   Dataset create_dataset(std::string_view path, const DType& dtype, const Shape& shape,
                          const DatasetOptions& options = {}) const;
-  template <Numeric T>
+  template <Storable T>
   Dataset create_dataset(std::string_view path, const Shape& shape,
                          const DatasetOptions& options = {}) const {
-    return create_dataset(path, dtype_of<T>(), shape, options);
+    return create_dataset(path, detail::checked_dtype<T>(), shape, options);
   }
   // Opens an existing dataset. Throws not_found, or type_mismatch if it is a group.
   Dataset dataset(std::string_view path) const;

@@ -139,13 +139,17 @@ class DatasetOptions {
   }
   std::optional<std::uint64_t> cache_bytes() const { return cache_bytes_; }
 
-  // Value of elements never written. Default: all-zero bytes. dtype_of<T>() must equal the
-  // dataset's type.
-  template <Numeric T>
+  // Value of elements never written. Default: all-zero bytes. The value is converted to the
+  // dataset's type at creation (type_mismatch if it does not convert).
+  template <Element T>
   DatasetOptions& fill_value(T v) {
-    fill_type_ = dtype_of<T>();
-    fill_bytes_.resize(sizeof(T));
-    std::memcpy(fill_bytes_.data(), &v, sizeof(T));
+    return fill_value_raw(dtype_of<T>(), &v);
+  }
+  // Same, from one element of `type` at `value` (fixed-size types only).
+  DatasetOptions& fill_value_raw(const DType& type, const void* value) {
+    fill_type_ = type;
+    fill_bytes_.resize(type.size());
+    std::memcpy(fill_bytes_.data(), value, type.size());
     return *this;
   }
   // The fill value as given: its type and bytes (empty when unset).

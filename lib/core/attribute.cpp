@@ -4,6 +4,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "array/convert.hpp"
 #include "core/handle_access.hpp"
 #include "core/path.hpp"
 
@@ -31,15 +32,16 @@ void AttributeSet::set_raw(std::string_view name, const DType& dtype, const Shap
     fail_here(e.code(), e.what());
   }
   if (!file_->writable()) fail_here(ErrorCode::invalid_argument, "the file was opened read-only");
-  if (!dtype.is_numeric() && dtype.type_class() != TypeClass::string) {
-    fail_here(ErrorCode::unsupported, "attributes of type " + dtype.name() + " are not supported yet");
+  if (dtype.has_vlen() && !dtype.is_variable_string()) {
+    fail_here(ErrorCode::unsupported, "attributes of variable-length type " + dtype.name() +
+                                          " are not supported yet");
   }
   if (shape.size() > 1) {
     fail_here(ErrorCode::invalid_argument, "attributes must be scalars or 1-d, not shape " + to_string(shape));
   }
   AttrValue v{dtype, shape, {}, {}};
   std::uint64_t n = element_count(shape);
-  if (dtype.type_class() == TypeClass::string) {
+  if (dtype.is_variable_string()) {
     const auto* s = static_cast<const std::string*>(data);
     v.strings.assign(s, s + n);
   } else {
@@ -148,19 +150,22 @@ Shape Attribute::shape() const {
 void Attribute::read_raw(const DType& mem_type, void* out, std::uint64_t n) const {
   with_attr(file_, node_, name_, [&](const AttrValue& v) {
     if (!(mem_type == v.dtype)) {
-      detail::fail(ErrorCode::type_mismatch, "stored as " + v.dtype.name() + ", cannot read as " +
-                                                 mem_type.name());
+      if (mem_type.has_vlen() || v.dtype.has_vlen()) {
+        detail::fail(ErrorCode::type_mismatch, "stored as " + v.dtype.name() + ", cannot read as " +
+                                                   mem_type.name());
+      }
+      detail::check_conversion(v.dtype, mem_type);
     }
     std::uint64_t count = element_count(v.shape);
     if (n != count) {
       detail::fail(ErrorCode::type_mismatch, "holds " + std::to_string(count) +
                                                  " element(s); the buffer has " + std::to_string(n));
     }
-    if (v.dtype.type_class() == TypeClass::string) {
+    if (v.dtype.is_variable_string()) {
       auto* s = static_cast<std::string*>(out);
       for (std::uint64_t i = 0; i < n; ++i) s[i] = v.strings[i];
-    } else if (!v.bytes.empty()) {
-      std::memcpy(out, v.bytes.data(), v.bytes.size());
+    } else if (n != 0) {
+      detail::convert(v.dtype, mem_type, v.bytes.data(), static_cast<std::byte*>(out), n);
     }
   });
 }

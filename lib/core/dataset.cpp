@@ -3,6 +3,7 @@
 #include <mutex>
 #include <shared_mutex>
 
+#include "array/convert.hpp"
 #include "array/selection_plan.hpp"
 #include "core/handle_access.hpp"
 
@@ -18,11 +19,17 @@ DatasetNode& ds_node(const std::shared_ptr<detail::Node>& n) {
 }
 
 void check_buffer(const DType& dtype, const DType& mem_type, std::uint64_t expected,
-                  std::uint64_t n, const void* buffer) {
+                  std::uint64_t n, const void* buffer, bool reading) {
   if (!(mem_type == dtype)) {
-    detail::fail(ErrorCode::type_mismatch, "dataset type is " + dtype.name() +
-                                               ", buffer type is " + mem_type.name() +
-                                               " (conversion is not supported yet)");
+    if (mem_type.has_vlen()) {
+      detail::fail(ErrorCode::unsupported, "variable-length buffer type " + mem_type.name() +
+                                               " is not supported for datasets yet");
+    }
+    if (reading) {
+      detail::check_conversion(dtype, mem_type);
+    } else {
+      detail::check_conversion(mem_type, dtype);
+    }
   }
   if (n != expected) {
     detail::fail(ErrorCode::type_mismatch, "the selection has " + std::to_string(expected) +
@@ -154,23 +161,35 @@ std::uint64_t Selection::size() const noexcept { return plan_->n_elements; }
 
 void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const {
   locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
-    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer);
+    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, true);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
-    check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer);
+    check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer, true);
     auto io = io_of(img);
-    ds.layout->read(plan, static_cast<std::byte*>(buffer), io);
+    if (mem_type == ds.dtype) {
+      ds.layout->read(plan, static_cast<std::byte*>(buffer), io);
+      return;
+    }
+    std::vector<std::byte> tmp(static_cast<std::size_t>(n * ds.dtype.size()));
+    ds.layout->read(plan, tmp.data(), io);
+    detail::convert(ds.dtype, mem_type, tmp.data(), static_cast<std::byte*>(buffer), n);
   });
 }
 
 void Selection::write_raw(const DType& mem_type, const void* buffer, std::uint64_t n) const {
   locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
-    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer);
+    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, false);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
-    check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer);
+    check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer, false);
     auto io = io_of(img);
-    ds.layout->write(plan, static_cast<const std::byte*>(buffer), io);
+    if (mem_type == ds.dtype) {
+      ds.layout->write(plan, static_cast<const std::byte*>(buffer), io);
+      return;
+    }
+    std::vector<std::byte> tmp(static_cast<std::size_t>(n * ds.dtype.size()));
+    detail::convert(mem_type, ds.dtype, static_cast<const std::byte*>(buffer), tmp.data(), n);
+    ds.layout->write(plan, tmp.data(), io);
   });
 }
 

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "array/convert.hpp"
 #include "chunk/chunk_grid.hpp"
 #include "codec/filter.hpp"
 #include "core/fail.hpp"
@@ -65,11 +66,15 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
   }
   std::vector<std::byte> fill(dtype.size(), std::byte{0});
   if (o.fill_type()) {
-    if (!(*o.fill_type() == dtype)) {
-      fail(ErrorCode::type_mismatch, "fill value of type " + o.fill_type()->name() +
-                                         " does not match the dataset type " + dtype.name());
+    if (o.fill_type()->has_vlen()) {
+      fail(ErrorCode::unsupported, "variable-length fill values are not supported");
     }
-    fill = o.fill_bytes();
+    std::string why = conversion_problem(*o.fill_type(), dtype);
+    if (!why.empty()) {
+      fail(ErrorCode::type_mismatch, "fill value of type " + o.fill_type()->name() +
+                                         " does not convert to the dataset type " + dtype.name() + ": " + why);
+    }
+    convert(*o.fill_type(), dtype, o.fill_bytes().data(), fill.data(), 1);
   }
   std::vector<FilterSpec> specs = filter_specs(o);
   bool chunked = o.chunks() || !specs.empty() || out.max_shape != shape;

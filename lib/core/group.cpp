@@ -79,8 +79,9 @@ Dataset Group::create_dataset(std::string_view path, const DType& dtype, const S
   auto img = detail::acquire(file_);
   std::shared_ptr<DatasetNode> node;
   try {
-    if (!dtype.is_numeric()) {
-      detail::fail(ErrorCode::unsupported, "datasets of type " + dtype.name() + " are not supported yet");
+    if (dtype.has_vlen()) {
+      detail::fail(ErrorCode::unsupported, "datasets of variable-length type " + dtype.name() +
+                                               " are not supported yet");
     }
     detail::NewLayout nl = detail::make_dataset_layout(dtype, shape, options);
     node = std::make_shared<DatasetNode>(dtype, shape, std::move(nl.max_shape));
