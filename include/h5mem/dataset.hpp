@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <string>
+#include <type_traits>
 #include <memory>
 #include <span>
 #include <vector>
@@ -16,7 +19,21 @@
 namespace h5mem {
 
 class Dataset;
+
+// One variable-length element handed to Selection::write_vlen_raw: `count` elements of the
+// base type (characters for strings) at `data`.
+struct VlenView {
+  const void* data;
+  std::size_t count;
+};
+
 namespace detail {
+template <class T>
+struct IsVector : std::false_type {};
+template <class U>
+struct IsVector<std::vector<U>> : std::true_type {
+  using value_type = U;
+};
 struct SelectionPlan;
 }
 
@@ -54,6 +71,49 @@ class Selection {
   void write(const std::vector<T>& data) const {
     write(std::span<const T>(data));
   }
+
+  // Variable-length strings: reads every selected element as a std::string (vlen or
+  // fixed-length string datasets; fixed ones lose their padding).
+  template <class T>
+    requires std::same_as<T, std::string>
+  std::vector<std::string> read() const {
+    std::vector<std::string> out(static_cast<std::size_t>(size()));
+    read_strings(out);
+    return out;
+  }
+  // Jagged arrays: reads a vlen-sequence dataset as one std::vector<U> per element.
+  template <class T>
+    requires(detail::IsVector<T>::value && Storable<typename detail::IsVector<T>::value_type>)
+  std::vector<T> read() const {
+    using U = typename detail::IsVector<T>::value_type;
+    std::vector<T> out(static_cast<std::size_t>(size()));
+    read_vlen_raw(detail::checked_dtype<U>(), [&](std::uint64_t i, const void* data, std::size_t count) {
+      const U* p = static_cast<const U*>(data);
+      out[i].assign(p, p + count);
+    });
+    return out;
+  }
+  // Writes strings to a vlen or fixed-length string dataset (fixed ones truncate or pad as
+  // their padding type says).
+  void write(std::span<const std::string> data) const { write_strings(data); }
+  void write(const std::vector<std::string>& data) const { write_strings(data); }
+  // Writes jagged arrays to a vlen-sequence dataset; rows may be empty.
+  template <Storable U>
+  void write(const std::vector<std::vector<U>>& rows) const {
+    std::vector<VlenView> views;
+    views.reserve(rows.size());
+    for (const auto& r : rows) views.push_back(VlenView{r.data(), r.size()});
+    write_vlen_raw(detail::checked_dtype<U>(), views);
+  }
+
+  // Untyped vlen forms. `mem_base` is the buffer's base type (any type converting to the
+  // dataset's base; for strings pass DType::vlen_string()). read_vlen_raw calls `sink` once
+  // per selected element, in selection order, with data valid during the call.
+  using VlenSink = std::function<void(std::uint64_t index, const void* data, std::size_t count)>;
+  void write_vlen_raw(const DType& mem_base, std::span<const VlenView> elements) const;
+  void read_vlen_raw(const DType& mem_base, const VlenSink& sink) const;
+  void read_strings(std::span<std::string> out) const;
+  void write_strings(std::span<const std::string> data) const;
 
   // Untyped forms: `buffer` holds `n` elements of `mem_type`.
   void read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const;
@@ -126,6 +186,16 @@ class Dataset : public Object {
   template <Storable T>
   void write(const std::vector<T>& data) const {
     select({}).write(std::span<const T>(data));
+  }
+  template <class T>
+    requires(std::same_as<T, std::string> || detail::IsVector<T>::value)
+  std::vector<T> read() const {
+    return select({}).template read<T>();
+  }
+  void write(const std::vector<std::string>& data) const { select({}).write(data); }
+  template <Storable U>
+  void write(const std::vector<std::vector<U>>& rows) const {
+    select({}).write(rows);
   }
 
  protected:

@@ -75,9 +75,18 @@ class FileOptions {
   }
   std::optional<unsigned> threads() const { return threads_; }
 
+  // Check that strings written to UTF-8 string datasets and attributes are valid UTF-8
+  // (invalid_argument otherwise). Default off, as in libhdf5, which stores any bytes.
+  FileOptions& validate_utf8(bool on) {
+    validate_utf8_ = on;
+    return *this;
+  }
+  std::optional<bool> validate_utf8() const { return validate_utf8_; }
+
  private:
   std::optional<std::uint64_t> cache_bytes_;
   std::optional<unsigned> threads_;
+  std::optional<bool> validate_utf8_;
 };
 
 // Options for creating a dataset. Filters are applied in h5py's order whatever the order of

@@ -5,21 +5,24 @@
 
 #include "array/convert.hpp"
 #include "array/selection_plan.hpp"
-#include "core/handle_access.hpp"
+#include "core/dataset_access.hpp"
 
 namespace h5mem {
 
 using detail::DatasetNode;
+using detail::ds_node;
+using detail::io_of;
+using detail::locked;
+using detail::current_plan;
 
 namespace {
 
-DatasetNode& ds_node(const std::shared_ptr<detail::Node>& n) {
-  if (!n) detail::fail(ErrorCode::closed, "empty handle: it does not refer to any dataset");
-  return static_cast<DatasetNode&>(*n);
-}
-
 void check_buffer(const DType& dtype, const DType& mem_type, std::uint64_t expected,
                   std::uint64_t n, const void* buffer, bool reading) {
+  if (dtype.has_vlen()) {
+    detail::fail(ErrorCode::unsupported, "read or write the variable-length type " + dtype.name() +
+                                             " with std::string or std::vector element types");
+  }
   if (!(mem_type == dtype)) {
     if (mem_type.has_vlen()) {
       detail::fail(ErrorCode::unsupported, "variable-length buffer type " + mem_type.name() +
@@ -36,40 +39,6 @@ void check_buffer(const DType& dtype, const DType& mem_type, std::uint64_t expec
                                                " element(s) but the buffer has " + std::to_string(n));
   }
   if (buffer == nullptr && n != 0) detail::fail(ErrorCode::invalid_argument, "null buffer");
-}
-
-// The plan to use now: `plan` if the dataset still has the extent it was made for,
-// otherwise the same selection resolved against the current extent.
-const detail::SelectionPlan& current_plan(const detail::SelectionPlan& plan, const Shape& extent,
-                                          std::optional<detail::SelectionPlan>& replanned) {
-  if (plan.extent == extent) return plan;
-  replanned = detail::replan(plan, extent);
-  return *replanned;
-}
-
-detail::IoContext io_of(detail::FileImage& img) {
-  return detail::IoContext{img.budget, img.cache, img.threads.load(std::memory_order_relaxed)};
-}
-
-// Runs `fn` on the dataset under its data lock (shared or exclusive), after checking the
-// handle, with file and path context added to any error.
-template <bool kExclusive, class Fn>
-auto locked(const std::shared_ptr<detail::OpenFile>& file, const std::shared_ptr<detail::Node>& node,
-            Fn&& fn) {
-  auto img = detail::acquire(file);
-  auto& ds = ds_node(node);
-  return detail::with_context(*file, *img, ds, [&] {
-    if constexpr (kExclusive) {
-      if (!file->writable()) detail::fail(ErrorCode::invalid_argument, "the file was opened read-only");
-      std::unique_lock lock(ds.data_mutex);
-      detail::check_alive(*file, ds);
-      return fn(ds, *img);
-    } else {
-      std::shared_lock lock(ds.data_mutex);
-      detail::check_alive(*file, ds);
-      return fn(ds, *img);
-    }
-  });
 }
 
 }  // namespace
@@ -160,6 +129,9 @@ const Shape& Selection::shape() const noexcept { return plan_->shape; }
 std::uint64_t Selection::size() const noexcept { return plan_->n_elements; }
 
 void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const {
+  if (mem_type.is_variable_string()) {
+    return read_strings(std::span<std::string>(static_cast<std::string*>(buffer), n));
+  }
   locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, true);
     std::optional<detail::SelectionPlan> replanned;
@@ -177,6 +149,9 @@ void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) c
 }
 
 void Selection::write_raw(const DType& mem_type, const void* buffer, std::uint64_t n) const {
+  if (mem_type.is_variable_string()) {
+    return write_strings(std::span<const std::string>(static_cast<const std::string*>(buffer), n));
+  }
   locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, false);
     std::optional<detail::SelectionPlan> replanned;

@@ -7,6 +7,7 @@
 #include "chunk/chunk_grid.hpp"
 #include "codec/filter.hpp"
 #include "core/fail.hpp"
+#include "core/vlen_heap.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -48,6 +49,8 @@ void check_chunks(const Shape& shape, const Shape& max_shape, const Shape& chunk
 }  // namespace
 
 NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const DatasetOptions& o) {
+  // Variable-length elements are stored as handles into the dataset's VlenHeap.
+  const std::size_t es = dtype.has_vlen() ? kVlenHandleSize : dtype.size();
   if (shape.size() > max_rank) {
     fail(ErrorCode::invalid_argument, "rank " + std::to_string(shape.size()) +
                                           " exceeds the maximum of " + std::to_string(max_rank));
@@ -64,9 +67,9 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
       fail(ErrorCode::out_of_range, "shape " + to_string(shape) + " exceeds max_shape " + to_string(out.max_shape));
     }
   }
-  std::vector<std::byte> fill(dtype.size(), std::byte{0});
+  std::vector<std::byte> fill(es, std::byte{0});
   if (o.fill_type()) {
-    if (o.fill_type()->has_vlen()) {
+    if (o.fill_type()->has_vlen() || dtype.has_vlen()) {
       fail(ErrorCode::unsupported, "variable-length fill values are not supported");
     }
     std::string why = conversion_problem(*o.fill_type(), dtype);
@@ -80,14 +83,14 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
   bool chunked = o.chunks() || !specs.empty() || out.max_shape != shape;
   if (!chunked) {
     if (o.cache_bytes()) fail(ErrorCode::invalid_argument, "cache_bytes needs a chunked dataset");
-    out.layout = make_contiguous_layout(shape, dtype.size(), std::move(fill));
+    out.layout = make_contiguous_layout(shape, es, std::move(fill));
     return out;
   }
   if (shape.empty()) {
     fail(ErrorCode::invalid_argument, "scalar datasets cannot be chunked, resizable or filtered");
   }
-  Shape chunks = o.chunks() ? *o.chunks() : guess_chunks(shape, out.max_shape, dtype.size());
-  check_chunks(shape, out.max_shape, chunks, dtype.size());
+  Shape chunks = o.chunks() ? *o.chunks() : guess_chunks(shape, out.max_shape, es);
+  check_chunks(shape, out.max_shape, chunks, es);
   // Every chunk index over the largest possible extent must fit in 64 bits.
   std::uint64_t n = 1;
   for (std::size_t d = 0; d < shape.size(); ++d) {
@@ -98,9 +101,9 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
                                             " with chunks " + to_string(chunks));
     }
   }
-  std::uint64_t chunk_bytes = element_count(chunks) * dtype.size();
-  auto pipeline = std::make_shared<const FilterPipeline>(std::move(specs), dtype.size(), chunk_bytes);
-  out.layout = make_chunked_layout(shape, chunks, dtype.size(), std::move(fill), std::move(pipeline));
+  std::uint64_t chunk_bytes = element_count(chunks) * es;
+  auto pipeline = std::make_shared<const FilterPipeline>(std::move(specs), es, chunk_bytes);
+  out.layout = make_chunked_layout(shape, chunks, es, std::move(fill), std::move(pipeline));
   return out;
 }
 

@@ -42,6 +42,7 @@ void retire_subtree(Node& node, MemoryBudget& budget, ChunkCache& cache) noexcep
     std::unique_lock data_lock(d.data_mutex);
     d.removed.store(true, std::memory_order_release);
     if (d.layout) d.layout->release(budget, cache);
+    if (d.vlen) d.vlen->clear(budget);
   }
   for (auto& [name, value] : node.attrs) budget.release(value.payload());
   node.attrs.clear();

@@ -32,6 +32,8 @@ class FileImage {
   ChunkCache cache;
   // Parallelism for chunk decode/encode (FileOptions::threads).
   std::atomic<unsigned> threads{0};
+  // Reject strings declared UTF-8 whose bytes are not valid UTF-8 (FileOptions).
+  std::atomic<bool> validate_utf8{false};
   // Guards the tree's structure, names and attributes.
   mutable std::shared_mutex tree_mutex;
   const std::shared_ptr<GroupNode> root;

@@ -13,6 +13,7 @@
 #include "h5mem/dtype.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/shape.hpp"
+#include "core/vlen_heap.hpp"
 #include "layout/layout.hpp"
 
 namespace h5mem::detail {
@@ -60,6 +61,9 @@ struct DatasetNode : Node {
   mutable std::shared_mutex data_mutex;
   Shape shape;
   std::unique_ptr<Layout> layout;
+  // Variable-length element bytes, for datasets of vlen string / sequence type (the layout
+  // then stores VlenHandles).
+  std::unique_ptr<VlenHeap> vlen;
 };
 
 // Absolute path of `node`. Requires the tree mutex (shared or exclusive).

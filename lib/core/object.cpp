@@ -49,6 +49,7 @@ File File::open(std::string_view name, Mode mode, const FileOptions& options,
   auto img = of->acquire();
   if (options.threads()) img->threads.store(*options.threads(), std::memory_order_relaxed);
   if (options.cache_bytes()) img->cache.set_capacity(*options.cache_bytes());
+  if (options.validate_utf8()) img->validate_utf8.store(*options.validate_utf8(), std::memory_order_relaxed);
   return File(std::move(of), img->root);
 }
 
