@@ -7,7 +7,7 @@ set -euo pipefail
 want=(g++ meson ninja-build pkg-config zlib1g-dev libdeflate-dev libcli11-dev python3)
 case "${1:-build}" in
   build) ;;
-  test) want+=(doctest-dev) ;;
+  test) want+=(doctest-dev python3-h5py python3-numpy hdf5-tools) ;;
   bench) want+=(libbenchmark-dev libhdf5-dev) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

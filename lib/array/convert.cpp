@@ -116,13 +116,30 @@ void convert_fixed_string(const DType& src, const DType& dst, const std::byte* i
 
 }  // namespace
 
+namespace {
+
+// Copies n elements of compile-time size between strided buffers (one load/store each).
+template <std::size_t N>
+void copy_fixed(const std::byte* in, std::size_t is, std::byte* out, std::size_t os, std::uint64_t n) {
+  for (std::uint64_t k = 0; k < n; ++k) std::memcpy(out + k * os, in + k * is, N);
+}
+
+}  // namespace
+
 void convert_strided(const DType& src, const DType& dst, const std::byte* in, std::size_t is,
                      std::byte* out, std::size_t os, std::uint64_t n) {
   if (src == dst) {
     if (is == src.size() && os == dst.size()) {
       std::memcpy(out, in, n * src.size());
-    } else {
-      for (std::uint64_t k = 0; k < n; ++k) std::memcpy(out + k * os, in + k * is, src.size());
+      return;
+    }
+    switch (src.size()) {
+      case 1: return copy_fixed<1>(in, is, out, os, n);
+      case 2: return copy_fixed<2>(in, is, out, os, n);
+      case 4: return copy_fixed<4>(in, is, out, os, n);
+      case 8: return copy_fixed<8>(in, is, out, os, n);
+      default:
+        for (std::uint64_t k = 0; k < n; ++k) std::memcpy(out + k * os, in + k * is, src.size());
     }
     return;
   }

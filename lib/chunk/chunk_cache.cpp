@@ -78,6 +78,11 @@ void ChunkCache::put(const ChunkKey& key, SharedChunk chunk) {
   bytes_ += n;
 }
 
+bool ChunkCache::contains(const ChunkKey& key) const {
+  std::lock_guard lock(mu_);
+  return index_.count(key) != 0;
+}
+
 void ChunkCache::erase(const ChunkKey& key) {
   std::lock_guard lock(mu_);
   if (auto it = index_.find(key); it != index_.end()) drop(it->second);

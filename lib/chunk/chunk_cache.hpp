@@ -35,6 +35,8 @@ class ChunkCache {
   // than the capacity are not cached.
   void put(const ChunkKey& key, SharedChunk chunk);
   void erase(const ChunkKey& key);
+  // True if `key` is cached (does not touch the LRU order).
+  bool contains(const ChunkKey& key) const;
   // Drops every entry of `owner`.
   void erase_owner(std::uint64_t owner);
   // Changes the capacity, evicting as needed.

@@ -4,6 +4,7 @@
 #include <shared_mutex>
 
 #include "array/convert.hpp"
+#include "chunk/chunk_buffer.hpp"
 #include "array/selection_plan.hpp"
 #include "core/dataset_access.hpp"
 
@@ -142,7 +143,7 @@ void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) c
       ds.layout->read(plan, static_cast<std::byte*>(buffer), io);
       return;
     }
-    std::vector<std::byte> tmp(static_cast<std::size_t>(n * ds.dtype.size()));
+    detail::ByteBuffer tmp(static_cast<std::size_t>(n * ds.dtype.size()));  // uninitialised
     ds.layout->read(plan, tmp.data(), io);
     detail::convert(ds.dtype, mem_type, tmp.data(), static_cast<std::byte*>(buffer), n);
   });
@@ -162,7 +163,7 @@ void Selection::write_raw(const DType& mem_type, const void* buffer, std::uint64
       ds.layout->write(plan, static_cast<const std::byte*>(buffer), io);
       return;
     }
-    std::vector<std::byte> tmp(static_cast<std::size_t>(n * ds.dtype.size()));
+    detail::ByteBuffer tmp(static_cast<std::size_t>(n * ds.dtype.size()));  // uninitialised
     detail::convert(mem_type, ds.dtype, static_cast<const std::byte*>(buffer), tmp.data(), n);
     ds.layout->write(plan, tmp.data(), io);
   });

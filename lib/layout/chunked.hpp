@@ -48,7 +48,9 @@ class ChunkedLayout final : public Layout {
   };
 
   ChunkCache& cache(IoContext& io) const { return own_cache_ ? *own_cache_ : io.file_cache; }
-  bool use_threads(std::size_t tasks, IoContext& io) const;
+  // Whether to spread `tasks` over the pool: only when enough bytes need decoding (cache
+  // misses) or, for uncompressed chunks, copying, to pay for the hand-off.
+  bool use_threads(const std::vector<ChunkTask>& tasks, bool reading, IoContext& io) const;
   // Decodes `stored` into `out` (chunk_bytes), naming the chunk in any error.
   void decode(const StoredChunk& stored, const std::uint64_t* coord, std::span<std::byte> out) const;
   // The current decoded contents of a chunk for reading: a pointer valid while `hold` (or the

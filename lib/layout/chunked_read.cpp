@@ -24,6 +24,7 @@ namespace {
 
 // Parallel decode pays off only when there is enough work to split.
 constexpr std::uint64_t kParallelMinBytes = 256 * 1024;
+constexpr std::uint64_t kParallelCopyMinBytes = 8 * 1024 * 1024;
 
 }  // namespace
 
@@ -32,9 +33,20 @@ ChunkedLayout::ChunkedLayout(const Shape& shape, const Shape& chunk, std::size_t
                              std::shared_ptr<const FilterPipeline> pipeline)
     : grid_(shape, chunk, es), fill_(std::move(fill)), pipeline_(std::move(pipeline)) {}
 
-bool ChunkedLayout::use_threads(std::size_t tasks, IoContext& io) const {
-  return tasks > 1 && io.threads != 1 && !pipeline_->empty() &&
-         tasks * grid_.chunk_bytes >= kParallelMinBytes;
+bool ChunkedLayout::use_threads(const std::vector<ChunkTask>& tasks, bool reading,
+                                IoContext& io) const {
+  if (tasks.size() < 2 || io.threads == 1) return false;
+  if (pipeline_->empty()) {
+    // Plain copies: worth splitting only for large reads (memory bandwidth per core).
+    return reading && tasks.size() * grid_.chunk_bytes >= kParallelCopyMinBytes;
+  }
+  if (!reading) return tasks.size() * grid_.chunk_bytes >= kParallelMinBytes;
+  std::size_t misses = 0;
+  const ChunkCache& c = cache(io);
+  for (const ChunkTask& t : tasks) {
+    if (chunks_.count(t.key) && !c.contains(ChunkKey{owner_, t.key})) ++misses;
+  }
+  return misses > 1 && misses * grid_.chunk_bytes >= kParallelMinBytes;
 }
 
 void ChunkedLayout::decode(const StoredChunk& stored, const std::uint64_t* coord,
@@ -105,7 +117,7 @@ void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext&
     const std::byte* src = decoded_view(t.key, t.coord.data(), !t.covers_valid, io, hold);
     copy_selected(CopyDirection::gather, const_cast<std::byte*>(src), dense, t.axes, grid_.elem_size);
   };
-  if (use_threads(tasks.size(), io)) {
+  if (use_threads(tasks, true, io)) {
     parallel_for(tasks.size(), io.threads, run);
   } else {
     for (std::size_t i = 0; i < tasks.size(); ++i) run(i);

@@ -122,7 +122,7 @@ void ChunkedLayout::write(const SelectionPlan& plan, const std::byte* dense, IoC
         },
         io);
   };
-  if (use_threads(tasks.size(), io)) {
+  if (use_threads(tasks, false, io)) {
     parallel_for(tasks.size(), io.threads, run);
   } else {
     for (std::size_t i = 0; i < tasks.size(); ++i) run(i);
