@@ -206,6 +206,10 @@ TEST_CASE("unwritten chunks read as the fill value and cost no memory") {
   CHECK(d.select({1999, Slice(-10, 2000)}).read<double>() == std::vector<double>(10, -2.5));
   CHECK(d.select({Hyperslab{3, 400, 5, 2}, 7}).read<double>() == std::vector<double>(10, -2.5));
   CHECK(d.storage_bytes() == 0u);
+  // A fill value of another numeric type is converted at creation.
+  auto conv = f.create_dataset<float>("conv", {30, 30},
+                                      DatasetOptions{}.chunks({8, 8}).lzf().fill_value(7));
+  CHECK(box(conv, 20, 30, 20, 30).read<float>() == std::vector<float>(100, 7.0f));
   CHECK(f.bytes_held() == 0u);
 
   // Unfiltered chunks are stored whole: one chunk per touched chunk.
@@ -297,6 +301,26 @@ TEST_CASE("compressed chunks are stored encoded") {
     CHECK(d.storage_bytes() < 64u * 64u * 8u / 4u);
     CHECK(d.read<std::int64_t>() == flat);
   }
+  // Filters run in h5py's order whatever the order of the calls: same encoded sizes.
+  std::vector<std::int64_t> ramp(64 * 64);
+  for (std::size_t i = 0; i < ramp.size(); ++i) ramp[i] = static_cast<std::int64_t>(i * i % 977);
+  auto x = f.create_dataset<std::int64_t>(
+      "x", {64, 64}, DatasetOptions{}.chunks({16, 16}).shuffle().deflate(4).fletcher32());
+  auto y = f.create_dataset<std::int64_t>(
+      "y", {64, 64}, DatasetOptions{}.fletcher32().deflate(4).chunks({16, 16}).shuffle());
+  x.write(ramp);
+  y.write(ramp);
+  CHECK(x.storage_bytes() == y.storage_bytes());
+  CHECK(y.read<std::int64_t>() == ramp);
+  // deflate(0) cannot shrink anything; the data still round-trips.
+  auto z =
+      f.create_dataset<std::int64_t>("z", {64, 64}, DatasetOptions{}.chunks({16, 16}).deflate(0));
+  z.write(ramp);
+  CHECK(z.read<std::int64_t>() == ramp);
+  CHECK(z.storage_bytes() >= 64u * 64u * 8u);
+  CHECK(f.bytes_held() == x.storage_bytes() + y.storage_bytes() + z.storage_bytes() +
+                              f.dataset("deflated").storage_bytes() +
+                              f.dataset("lzf").storage_bytes());
 }
 
 TEST_CASE("resize: grow and shrink keep the common region; dropped data reads as fill") {

@@ -286,7 +286,9 @@ Particle particle(double x, double y, std::int32_t id, const char* tag) {
   p.x = x;
   p.y = y;
   p.id = id;
-  std::strncpy(p.tag, tag, sizeof(p.tag));
+  // Fills the field like numpy's 'S8': truncated, NUL-padded, not necessarily terminated.
+  const std::size_t n = std::min(std::strlen(tag), sizeof(p.tag));
+  std::memcpy(p.tag, tag, n);
   return p;
 }
 

@@ -97,6 +97,11 @@ void ChunkCache::erase_owner(std::uint64_t owner) {
   }
 }
 
+void ChunkCache::clear() {
+  std::lock_guard lock(mu_);
+  evict_to(0);
+}
+
 void ChunkCache::set_capacity(std::uint64_t capacity) {
   std::lock_guard lock(mu_);
   capacity_ = capacity;

@@ -39,6 +39,8 @@ class ChunkCache {
   bool contains(const ChunkKey& key) const;
   // Drops every entry of `owner`.
   void erase_owner(std::uint64_t owner);
+  // Drops every entry (the capacity stays), returning their bytes to the budget.
+  void clear();
   // Changes the capacity, evicting as needed.
   void set_capacity(std::uint64_t capacity);
   std::uint64_t capacity() const;

@@ -45,8 +45,7 @@ void check_buffer(const DType& dtype, const DType& mem_type, std::uint64_t expec
 }  // namespace
 
 DType Dataset::dtype() const {
-  detail::acquire(file_);
-  return ds_node(node_).dtype;
+  return locked<false>(file_, node_, [](DatasetNode& ds, detail::FileImage&) { return ds.dtype; });
 }
 
 Shape Dataset::shape() const {
@@ -58,8 +57,7 @@ std::size_t Dataset::rank() const { return shape().size(); }
 std::uint64_t Dataset::size() const { return element_count(shape()); }
 
 Shape Dataset::max_shape() const {
-  detail::acquire(file_);
-  return ds_node(node_).max_shape;
+  return locked<false>(file_, node_, [](DatasetNode& ds, detail::FileImage&) { return ds.max_shape; });
 }
 
 Shape Dataset::chunks() const {
@@ -85,6 +83,9 @@ void Dataset::set_cache_bytes(std::uint64_t n) const {
 
 void Dataset::resize(const Shape& new_shape) const {
   locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
+    if (ds.layout->chunks().empty()) {
+      detail::fail(ErrorCode::invalid_argument, "only chunked datasets can be resized");
+    }
     if (new_shape.size() != ds.shape.size()) {
       detail::fail(ErrorCode::invalid_argument, "cannot change the rank: new shape " +
                                                     to_string(new_shape) + ", dataset shape " +

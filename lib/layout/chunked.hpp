@@ -51,6 +51,8 @@ class ChunkedLayout final : public Layout {
   // Whether to spread `tasks` over the pool: only when enough bytes need decoding (cache
   // misses) or, for uncompressed chunks, copying, to pay for the hand-off.
   bool use_threads(const std::vector<ChunkTask>& tasks, bool reading, IoContext& io) const;
+  // Throws corruption unless an unfiltered chunk has exactly chunk_bytes stored.
+  void check_raw_size(const StoredChunk& stored, const std::uint64_t* coord) const;
   // Decodes `stored` into `out` (chunk_bytes), naming the chunk in any error.
   void decode(const StoredChunk& stored, const std::uint64_t* coord, std::span<std::byte> out) const;
   // The current decoded contents of a chunk for reading: a pointer valid while `hold` (or the
@@ -63,6 +65,8 @@ class ChunkedLayout final : public Layout {
   Staged stage(std::uint64_t key, const std::uint64_t* coord, bool covers_valid,
                const std::function<void(std::byte*)>& apply, IoContext& io) const;
   void commit(std::vector<Staged>& staged, IoContext& io);
+  // Reserves `n` bytes, emptying the caches first if the quota would refuse them.
+  void reserve_evicting(std::uint64_t n, IoContext& io);
   // Uncompressed chunks are rewritten in place: `apply_all` is called once the chunks in
   // `keys` all exist (new ones allocated, filled and charged to the budget first).
   void write_in_place(const std::vector<std::pair<std::uint64_t, bool>>& keys, IoContext& io);

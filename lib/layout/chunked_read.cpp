@@ -49,6 +49,13 @@ bool ChunkedLayout::use_threads(const std::vector<ChunkTask>& tasks, bool readin
   return misses > 1 && misses * grid_.chunk_bytes >= kParallelMinBytes;
 }
 
+void ChunkedLayout::check_raw_size(const StoredChunk& stored, const std::uint64_t* coord) const {
+  if (stored.bytes.size() != grid_.chunk_bytes) {
+    fail(ErrorCode::corruption, grid_.describe(coord) + ": stored size " + std::to_string(stored.bytes.size()) +
+                                    " bytes, an unfiltered chunk holds " + std::to_string(grid_.chunk_bytes));
+  }
+}
+
 void ChunkedLayout::decode(const StoredChunk& stored, const std::uint64_t* coord,
                            std::span<std::byte> out) const {
   try {
@@ -62,7 +69,10 @@ const std::byte* ChunkedLayout::decoded_view(std::uint64_t key, const std::uint6
                                              bool cache_it, IoContext& io, SharedChunk& hold) const {
   auto it = chunks_.find(key);
   if (it == chunks_.end()) return nullptr;
-  if (pipeline_->empty()) return it->second.bytes.data();  // zero-copy
+  if (pipeline_->empty()) {
+    check_raw_size(it->second, coord);
+    return it->second.bytes.data();  // zero-copy
+  }
   ChunkCache& c = cache(io);
   ChunkKey ck{owner_, key};
   if ((hold = c.get(ck))) return hold->data();
@@ -84,6 +94,7 @@ void ChunkedLayout::load_chunk(std::uint64_t key, const std::uint64_t* coord, st
   if (it == chunks_.end()) {
     fill_elements(out, grid_.chunk_elems, fill_.data(), grid_.elem_size);
   } else if (pipeline_->empty()) {
+    check_raw_size(it->second, coord);
     std::memcpy(out, it->second.bytes.data(), grid_.chunk_bytes);
   } else if (auto hit = cache(io).get(ChunkKey{owner_, key})) {
     std::memcpy(out, hit->data(), grid_.chunk_bytes);

@@ -49,14 +49,26 @@ ChunkedLayout::Staged ChunkedLayout::stage(std::uint64_t key, const std::uint64_
   return s;
 }
 
+void ChunkedLayout::reserve_evicting(std::uint64_t n, IoContext& io) {
+  try {
+    io.budget.reserve(n);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::out_of_space) throw;
+    // Cached decoded chunks are expendable: drop them before refusing stored data.
+    io.file_cache.clear();
+    if (own_cache_) own_cache_->clear();
+    io.budget.reserve(n);
+  }
+}
+
 void ChunkedLayout::commit(std::vector<Staged>& staged, IoContext& io) {
   std::uint64_t added = 0, removed = 0;
   for (const Staged& s : staged) {
     added += s.chunk.bytes.size();
     if (auto it = chunks_.find(s.key); it != chunks_.end()) removed += it->second.bytes.size();
   }
-  if (added > removed) io.budget.reserve(added - removed);  // may throw: nothing changed yet
   ChunkCache& c = cache(io);
+  if (added > removed) reserve_evicting(added - removed, io);  // may throw: nothing changed yet
   for (Staged& s : staged) {
     chunks_[s.key] = std::move(s.chunk);
     ChunkKey ck{owner_, s.key};
@@ -74,9 +86,14 @@ void ChunkedLayout::write_in_place(const std::vector<std::pair<std::uint64_t, bo
                                    IoContext& io) {
   std::uint64_t fresh = 0;
   for (const auto& [key, covers] : keys) {
-    if (!chunks_.count(key)) fresh += grid_.chunk_bytes;
+    auto it = chunks_.find(key);
+    if (it == chunks_.end()) {
+      fresh += grid_.chunk_bytes;
+    } else {
+      check_raw_size(it->second, grid_.coords(key).data());
+    }
   }
-  io.budget.reserve(fresh);  // may throw: nothing changed yet
+  reserve_evicting(fresh, io);  // may throw: nothing changed yet
   try {
     for (const auto& [key, covers] : keys) {
       if (chunks_.count(key)) continue;

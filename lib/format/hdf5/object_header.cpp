@@ -118,7 +118,10 @@ void verify_checksum(std::span<const std::byte> block, std::uint64_t address,
 // Decodes the v2 prefix at `r` (after "OHDR") and returns the size of chunk 0's message area.
 std::uint64_t read_v2_prefix(ByteReader& r, ObjectHeader& h) {
   const std::uint8_t version = r.u8();
-  if (version != 2) r.fail("OHDR with version " + std::to_string(version));
+  if (version != 2) {
+    fail(ErrorCode::unsupported, "object header at byte " + std::to_string(r.offset() - 5) +
+                                     ": OHDR version " + std::to_string(version));
+  }
   const std::uint8_t flags = r.u8();
   if (flags & 0xC0) r.fail("reserved object header flag bits set");
   h.track_attribute_order = flags & kFlagTrackOrder;
