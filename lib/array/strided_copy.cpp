@@ -182,6 +182,7 @@ void fill_box(std::byte* dense, std::span<const AxisCopy> axes, const std::byte*
 }
 
 void fill_elements(std::byte* dest, std::uint64_t n, const std::byte* fill, std::size_t es) {
+  if (n == 0 || es == 0) return;  // dest may be null for empty extents
   if (std::all_of(fill, fill + es, [](std::byte b) { return b == std::byte{0}; })) {
     std::memset(dest, 0, n * es);
     return;
