@@ -1,13 +1,16 @@
-"""Sums doctest test-case counts over one meson test log (testlog.json).
+"""Sums test counts over one meson test log (testlog.json).
 
-Prints "PASSED FAILED". A suite whose output has no doctest summary (a crash, a
-non-doctest test) counts as one test, passed or failed by its exit status.
+Prints "PASSED FAILED". Counts come from doctest's summary line or, for the interop
+scripts, from a line "[interop] checks: N | P passed | F failed". A suite whose output has
+neither (a crash, another kind of test) counts as one test, passed or failed by its exit
+status.
 """
 import json
 import re
 import sys
 
-SUMMARY = re.compile(r"\[doctest\] test cases:\s*(\d+) \|\s*(\d+) passed \|\s*(\d+) failed")
+SUMMARY = re.compile(
+    r"\[(?:doctest\] test cases|interop\] checks):\s*(\d+) \|\s*(\d+) passed \|\s*(\d+) failed")
 
 passed = failed = 0
 with open(sys.argv[1], encoding="utf-8", errors="replace") as log:

@@ -31,6 +31,23 @@ enum class Lifetime {
   process,
 };
 
+// Which HDF5 format version a file is written in (see docs/ARCHITECTURE.md, on-disk mapping).
+enum class Format {
+  // Superblock 0, version 1 object headers, symbol-table groups, chunk layout v3 with the
+  // v1 B-tree index: readable by HDF5 1.8 and later; what h5py writes by default.
+  earliest,
+  // Superblock 3 with checksums, version 2 object headers, link messages with dense storage
+  // for large groups, layout v4 with the chunk index libhdf5 would choose: h5py's
+  // libver='latest'.
+  latest,
+};
+
+// When a file opened from a filesystem path writes its image back to that path.
+enum class FlushPolicy {
+  on_close,  // on flush() and when the last handle to the image closes (default)
+  manual,    // only on flush()
+};
+
 // Options that take effect when a file image is created (ignored when opening an
 // existing image).
 class CreateOptions {
@@ -83,10 +100,72 @@ class FileOptions {
   }
   std::optional<bool> validate_utf8() const { return validate_utf8_; }
 
+  // Filesystem paths only: whether the image is written back to its path (see FlushPolicy).
+  // false loads the file (if it exists) and never writes it: an explicit scratch copy, what
+  // h5py's driver='core', backing_store=False does. Default true. Ignored for mem:// names,
+  // which never touch the disk.
+  FileOptions& backing_store(bool on) {
+    backing_store_ = on;
+    return *this;
+  }
+  std::optional<bool> backing_store() const { return backing_store_; }
+
+  // Filesystem paths only: when the image is written back. Default FlushPolicy::on_close.
+  FileOptions& flush_policy(FlushPolicy p) {
+    flush_policy_ = p;
+    return *this;
+  }
+  std::optional<FlushPolicy> flush_policy() const { return flush_policy_; }
+
+  // Format used when the image is written (flush, save_as, to_bytes). Default: the format
+  // the file was read in, Format::earliest for new files.
+  FileOptions& format(Format f) {
+    format_ = f;
+    return *this;
+  }
+  std::optional<Format> format() const { return format_; }
+
  private:
   std::optional<std::uint64_t> cache_bytes_;
   std::optional<unsigned> threads_;
   std::optional<bool> validate_utf8_;
+  std::optional<bool> backing_store_;
+  std::optional<FlushPolicy> flush_policy_;
+  std::optional<Format> format_;
+};
+
+// Options for File::save_as and File::to_bytes.
+class SaveOptions {
+ public:
+  // Format to write. Default: the file's format (FileOptions::format).
+  SaveOptions& format(Format f) {
+    format_ = f;
+    return *this;
+  }
+  std::optional<Format> format() const { return format_; }
+
+ private:
+  std::optional<Format> format_;
+};
+
+// Whether File::open_image copies the caller's bytes or borrows them.
+enum class Ownership {
+  copy,    // the image is copied at open; the caller's buffer may go away at once (default)
+  borrow,  // the caller keeps the bytes alive and unchanged until the file's image is gone
+};
+
+// Options for File::open_image.
+class ImageOptions {
+ public:
+  // Default Ownership::copy.
+  ImageOptions& ownership(Ownership o) {
+    ownership_ = o;
+    return *this;
+  }
+  Ownership ownership() const { return ownership_; }
+
+ private:
+  Ownership ownership_ = Ownership::copy;
 };
 
 // Options for creating a dataset. Filters are applied in h5py's order whatever the order of

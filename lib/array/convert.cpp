@@ -90,8 +90,13 @@ void convert_enum(const DType& src, const DType& dst, const std::byte* in, std::
       std::memset(out + k * os, 0xff, dst.size());
       continue;
     }
-    NumValue w{NumValue::s};
-    w.i = it->second;
+    // EnumValue keeps unsigned 64-bit values above 2^63 wrapped; store them as unsigned.
+    NumValue w{db.is_signed() ? NumValue::s : NumValue::u};
+    if (db.is_signed()) {
+      w.i = it->second;
+    } else {
+      w.ui = static_cast<std::uint64_t>(it->second);
+    }
     store_numeric(db, w, out + k * os);
   }
 }

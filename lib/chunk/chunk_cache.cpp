@@ -7,10 +7,49 @@
 
 namespace h5mem::detail {
 
+namespace {
+constexpr std::size_t kMaxSpares = 4;
+}
+
+// Buffers whose last holder let go. Lives as long as any buffer that may come back to it.
+struct ChunkCache::Spares {
+  std::mutex mu;
+  bool enabled = true;
+  std::vector<std::unique_ptr<ByteBuffer>> free;
+
+  void give_back(ByteBuffer* b) {
+    std::unique_ptr<ByteBuffer> owned(b);
+    std::lock_guard lock(mu);
+    if (enabled && free.size() < kMaxSpares) free.push_back(std::move(owned));
+  }
+  std::unique_ptr<ByteBuffer> take(std::size_t size) {
+    std::lock_guard lock(mu);
+    for (auto it = free.begin(); it != free.end(); ++it) {
+      if ((*it)->size() == size) {
+        auto b = std::move(*it);
+        free.erase(it);
+        return b;
+      }
+    }
+    return nullptr;
+  }
+  void set_enabled(bool on) {
+    std::lock_guard lock(mu);
+    enabled = on;
+    if (!on) free.clear();
+  }
+};
+
+ChunkCache::ChunkCache(std::uint64_t capacity, MemoryBudget* budget)
+    : capacity_(capacity), budget_(budget), spares_(std::make_shared<Spares>()) {
+  spares_->enabled = capacity > 0;
+}
+
 ChunkCache::~ChunkCache() {
   std::lock_guard lock(mu_);
   capacity_ = 0;
   evict_to(0);
+  spares_->set_enabled(false);
 }
 
 std::uint64_t ChunkCache::new_owner() {
@@ -26,32 +65,25 @@ SharedChunk ChunkCache::get(const ChunkKey& key) {
   return it->second->second;
 }
 
-namespace {
-constexpr std::size_t kMaxSpares = 4;
-}
-
 std::shared_ptr<ByteBuffer> ChunkCache::make_buffer(std::size_t size) {
-  {
-    std::lock_guard lock(mu_);
-    for (auto it = spares_.begin(); it != spares_.end(); ++it) {
-      if ((*it)->size() == size) {
-        auto b = std::move(*it);
-        spares_.erase(it);
-        return b;
-      }
+  std::unique_ptr<ByteBuffer> b = spares_->take(size);
+  if (!b) b = std::make_unique<ByteBuffer>(size);
+  // The deleter runs in whichever thread drops the last reference, after the reference
+  // count's acquire-release decrement, so a later take() is ordered after every reader.
+  std::weak_ptr<Spares> home = spares_;
+  return std::shared_ptr<ByteBuffer>(b.release(), [home](ByteBuffer* p) {
+    if (auto s = home.lock()) {
+      s->give_back(p);
+    } else {
+      delete p;
     }
-  }
-  return std::make_shared<ByteBuffer>(size);
+  });
 }
 
 void ChunkCache::drop(Lru::iterator it) {
   std::uint64_t n = it->second->size();
   bytes_ -= n;
   if (budget_) budget_->release(n);
-  // Only the cache holds it: no reader can see the buffer any more, so it may be reused.
-  if (it->second.use_count() == 1 && spares_.size() < kMaxSpares && capacity_ > 0) {
-    spares_.push_back(std::const_pointer_cast<ByteBuffer>(std::move(it->second)));
-  }
   index_.erase(it->first);
   lru_.erase(it);
 }
@@ -106,7 +138,7 @@ void ChunkCache::set_capacity(std::uint64_t capacity) {
   std::lock_guard lock(mu_);
   capacity_ = capacity;
   evict_to(capacity_);
-  if (capacity_ == 0) spares_.clear();
+  spares_->set_enabled(capacity_ > 0);
 }
 
 std::uint64_t ChunkCache::capacity() const {

@@ -24,7 +24,7 @@ struct ChunkKey {
 // not cached (a read never fails because of the cache).
 class ChunkCache {
  public:
-  ChunkCache(std::uint64_t capacity, MemoryBudget* budget) : capacity_(capacity), budget_(budget) {}
+  ChunkCache(std::uint64_t capacity, MemoryBudget* budget);
   ~ChunkCache();
   ChunkCache(const ChunkCache&) = delete;
   ChunkCache& operator=(const ChunkCache&) = delete;
@@ -48,8 +48,10 @@ class ChunkCache {
   std::uint64_t bytes() const;
 
   // A buffer of `size` bytes for a chunk about to be decoded and put() here: recycled from
-  // evicted entries when one of that size is free (fresh pages are expensive to touch),
-  // otherwise newly allocated. Contents unspecified.
+  // released buffers when one of that size is free (fresh pages are expensive to touch),
+  // otherwise newly allocated. Contents unspecified. A buffer returns to the spares when its
+  // last holder (the cache or a reader still copying out of it) lets go, so reuse is ordered
+  // after every read of it.
   std::shared_ptr<ByteBuffer> make_buffer(std::size_t size);
 
   // A new process-unique owner id.
@@ -70,8 +72,9 @@ class ChunkCache {
   std::uint64_t capacity_;
   std::uint64_t bytes_ = 0;
   MemoryBudget* budget_;
-  Lru lru_;  // front = most recent
-  std::vector<std::shared_ptr<ByteBuffer>> spares_;  // evicted buffers no reader holds
+  Lru lru_;       // front = most recent
+  struct Spares;  // shared with the buffers' deleters, which may outlive the cache
+  std::shared_ptr<Spares> spares_;
   std::unordered_map<ChunkKey, Lru::iterator, KeyHash> index_;
 };
 

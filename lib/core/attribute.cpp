@@ -5,6 +5,7 @@
 #include <shared_mutex>
 
 #include "array/convert.hpp"
+#include "core/utf8.hpp"
 #include "core/handle_access.hpp"
 #include "core/path.hpp"
 
@@ -47,6 +48,23 @@ void AttributeSet::set_raw(std::string_view name, const DType& dtype, const Shap
   } else {
     v.bytes.resize(static_cast<std::size_t>(n * dtype.size()));
     if (n) std::memcpy(v.bytes.data(), data, v.bytes.size());
+  }
+  if (dtype.type_class() == TypeClass::string && dtype.charset() == CharSet::utf8 &&
+      img->validate_utf8.load()) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::string_view sv;
+      if (dtype.is_variable_string()) {
+        sv = v.strings[i];
+      } else {
+        sv = {reinterpret_cast<const char*>(v.bytes.data()) + i * dtype.size(), dtype.size()};
+        sv = sv.substr(0, sv.find('\0'));
+      }
+      if (std::size_t bad = detail::find_invalid_utf8(sv); bad != std::string_view::npos) {
+        fail_here(ErrorCode::invalid_argument, "element " + std::to_string(i) +
+                                                   " is not valid UTF-8 (byte " +
+                                                   std::to_string(bad) + ")");
+      }
+    }
   }
   std::uint64_t payload = v.payload();
 

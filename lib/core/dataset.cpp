@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <shared_mutex>
+#include <unordered_set>
 
 #include "array/convert.hpp"
 #include "chunk/chunk_buffer.hpp"
@@ -21,8 +22,11 @@ namespace {
 void check_buffer(const DType& dtype, const DType& mem_type, std::uint64_t expected,
                   std::uint64_t n, const void* buffer, bool reading) {
   if (dtype.has_vlen()) {
-    detail::fail(ErrorCode::unsupported, "read or write the variable-length type " + dtype.name() +
-                                             " with std::string or std::vector element types");
+    // Fixed-size buffers cannot hold variable-length values.
+    detail::fail(ErrorCode::type_mismatch,
+                 "cannot convert between " + dtype.name() + " and a buffer of " + mem_type.name() +
+                     ": variable-length data is read and written with std::string or "
+                     "std::vector element types");
   }
   if (!(mem_type == dtype)) {
     if (mem_type.has_vlen()) {
@@ -81,6 +85,17 @@ void Dataset::set_cache_bytes(std::uint64_t n) const {
   });
 }
 
+namespace {
+std::vector<detail::VlenHandle> all_vlen_handles(const detail::Layout& layout, const Shape& shape,
+                                                 detail::IoContext& io) {
+  const std::vector<SliceArg> every(shape.size(), all);
+  const detail::SelectionPlan plan = detail::make_plan(shape, every);
+  std::vector<detail::VlenHandle> out(plan.n_elements);
+  layout.read(plan, reinterpret_cast<std::byte*>(out.data()), io);
+  return out;
+}
+}  // namespace
+
 void Dataset::resize(const Shape& new_shape) const {
   locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     if (ds.layout->chunks().empty()) {
@@ -100,8 +115,19 @@ void Dataset::resize(const Shape& new_shape) const {
     element_count(new_shape);  // rejects overflow
     if (new_shape == ds.shape) return;
     auto io = io_of(img);
+    // Variable-length values of discarded elements must be freed too: note the live ids
+    // before and after.
+    std::vector<detail::VlenHandle> before;
+    if (ds.vlen) before = all_vlen_handles(*ds.layout, ds.shape, io);
     ds.layout->resize(new_shape, io);
     ds.shape = new_shape;
+    if (ds.vlen) {
+      std::unordered_set<std::uint64_t> live;
+      for (const auto& h : all_vlen_handles(*ds.layout, ds.shape, io)) live.insert(h.id);
+      for (const auto& h : before) {
+        if (!live.count(h.id)) ds.vlen->remove(h.id, img.budget);
+      }
+    }
   });
 }
 

@@ -21,7 +21,9 @@ DType stored_base(const DatasetNode& ds) {
   return ds.dtype.is_variable_string() ? DType::unsigned_integer(1) : ds.dtype.base();
 }
 
-void check_vlen_types(const DatasetNode& ds, const DType& mem_base) {
+// Writes convert buffer -> file, reads file -> buffer: only that direction has to work (a
+// read may pick a subset of a compound's members).
+void check_vlen_types(const DatasetNode& ds, const DType& mem_base, bool writing) {
   if (!ds.vlen) {
     detail::fail(ErrorCode::type_mismatch, "dataset type " + ds.dtype.name() + " is not variable-length");
   }
@@ -31,8 +33,11 @@ void check_vlen_types(const DatasetNode& ds, const DType& mem_base) {
   }
   if (!mem_base.is_variable_string()) {
     if (mem_base.has_vlen()) detail::fail(ErrorCode::unsupported, "nested variable-length buffers");
-    detail::check_conversion(mem_base, ds.dtype.base());
-    detail::check_conversion(ds.dtype.base(), mem_base);
+    if (writing) {
+      detail::check_conversion(mem_base, ds.dtype.base());
+    } else {
+      detail::check_conversion(ds.dtype.base(), mem_base);
+    }
   }
 }
 
@@ -47,7 +52,7 @@ void check_count(std::uint64_t expected, std::uint64_t n) {
 
 void Selection::write_vlen_raw(const DType& mem_base, std::span<const VlenView> elements) const {
   detail::locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
-    check_vlen_types(ds, mem_base);
+    check_vlen_types(ds, mem_base, true);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = detail::current_plan(*plan_, ds.shape, replanned);
     check_count(plan.n_elements, elements.size());
@@ -67,6 +72,14 @@ void Selection::write_vlen_raw(const DType& mem_base, std::span<const VlenView> 
     const std::size_t n = elements.size();
     std::vector<VlenHandle> old(n), fresh(n);
     ds.layout->read(plan, reinterpret_cast<std::byte*>(old.data()), io);
+    // Every value overwritten is freed at the end, so the quota may count on those bytes.
+    std::uint64_t credit = 0;
+    {
+      std::unordered_set<std::uint64_t> seen;
+      for (const auto& h : old) {
+        if (seen.insert(h.id).second) credit += ds.vlen->size_of(h.id);
+      }
+    }
     try {
       std::vector<std::byte> conv;
       for (std::size_t i = 0; i < n; ++i) {
@@ -80,7 +93,7 @@ void Selection::write_vlen_raw(const DType& mem_base, std::span<const VlenView> 
           detail::convert(mem_base, base, static_cast<const std::byte*>(e.data), conv.data(), e.count);
           bytes = conv;
         }
-        fresh[i] = VlenHandle{e.count, ds.vlen->add(bytes, img.budget)};
+        fresh[i] = VlenHandle{e.count, ds.vlen->add(bytes, img.budget, credit)};
       }
       ds.layout->write(plan, reinterpret_cast<const std::byte*>(fresh.data()), io);
     } catch (...) {
@@ -105,7 +118,7 @@ void Selection::write_vlen_raw(const DType& mem_base, std::span<const VlenView> 
 
 void Selection::read_vlen_raw(const DType& mem_base, const VlenSink& sink) const {
   detail::locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
-    check_vlen_types(ds, mem_base);
+    check_vlen_types(ds, mem_base, false);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = detail::current_plan(*plan_, ds.shape, replanned);
     const DType base = stored_base(ds);
@@ -181,6 +194,21 @@ void Selection::write_strings(std::span<const std::string> data) const {
   }
   std::vector<char> tmp(data.size() * t.size());
   const std::size_t room = t.string_pad() == StringPad::null_terminate ? t.size() - 1 : t.size();
+  if (t.charset() == CharSet::utf8) {
+    auto img = detail::acquire(file_);
+    if (img->validate_utf8.load()) {
+      for (std::size_t i = 0; i < data.size(); ++i) {
+        std::string_view sv(data[i].data(), std::min(room, data[i].size()));
+        if (std::size_t bad = detail::find_invalid_utf8(sv); bad != std::string_view::npos) {
+          detail::locked<false>(file_, node_, [&](DatasetNode&, detail::FileImage&) {
+            detail::fail(ErrorCode::invalid_argument, "element " + std::to_string(i) +
+                                                          " is not valid UTF-8 (byte " +
+                                                          std::to_string(bad) + ")");
+          });
+        }
+      }
+    }
+  }
   for (std::size_t i = 0; i < data.size(); ++i) {
     char* d = tmp.data() + i * t.size();
     std::size_t m = std::min(room, data[i].size());

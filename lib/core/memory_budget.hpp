@@ -16,8 +16,9 @@ class MemoryBudget {
   MemoryBudget& operator=(const MemoryBudget&) = delete;
 
   // Adds `n` bytes. Throws Error(out_of_space) (without changing the count) if that would
-  // exceed the limit.
-  void reserve(std::uint64_t n);
+  // exceed the limit by more than `credit`: bytes the caller holds and will release when
+  // its operation completes (an overwrite may briefly hold old and new values).
+  void reserve(std::uint64_t n, std::uint64_t credit = 0);
   // Subtracts `n` bytes previously reserved.
   void release(std::uint64_t n) noexcept { held_.fetch_sub(n, std::memory_order_relaxed); }
   std::uint64_t held() const noexcept { return held_.load(std::memory_order_relaxed); }

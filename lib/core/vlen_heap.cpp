@@ -5,8 +5,9 @@
 
 namespace h5mem::detail {
 
-std::uint64_t VlenHeap::add(std::span<const std::byte> bytes, MemoryBudget& budget) {
-  budget.reserve(bytes.size());
+std::uint64_t VlenHeap::add(std::span<const std::byte> bytes, MemoryBudget& budget,
+                            std::uint64_t credit) {
+  budget.reserve(bytes.size(), credit);
   ByteBuffer b;
   try {
     b = ByteBuffer(bytes.size());
@@ -21,9 +22,15 @@ std::uint64_t VlenHeap::add(std::span<const std::byte> bytes, MemoryBudget& budg
   }
 }
 
+std::uint64_t VlenHeap::size_of(std::uint64_t id) const noexcept {
+  auto it = objects_.find(id);
+  return it == objects_.end() ? 0 : it->second.size();
+}
+
 std::span<const std::byte> VlenHeap::get(std::uint64_t id) const {
   auto it = objects_.find(id);
-  if (it == objects_.end()) fail(ErrorCode::corruption, "variable-length object " + std::to_string(id) + " is missing");
+  if (it == objects_.end())
+    fail(ErrorCode::corruption, "variable-length object " + std::to_string(id) + " is missing");
   return it->second.span();
 }
 

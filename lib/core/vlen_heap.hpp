@@ -28,8 +28,12 @@ inline constexpr std::size_t kVlenHandleSize = sizeof(VlenHandle);
 // Guarded by the owning dataset's data mutex: readers share it, writers hold it alone.
 class VlenHeap {
  public:
-  // Stores a copy of `bytes`, charging the budget first. Returns its id (never 0).
-  std::uint64_t add(std::span<const std::byte> bytes, MemoryBudget& budget);
+  // Stores a copy of `bytes`, charging the budget first (see MemoryBudget::reserve for
+  // `credit`). Returns its id (never 0).
+  std::uint64_t add(std::span<const std::byte> bytes, MemoryBudget& budget,
+                    std::uint64_t credit = 0);
+  // Bytes of object `id` (0 for id 0 or an unknown id).
+  std::uint64_t size_of(std::uint64_t id) const noexcept;
   // The bytes of object `id`. Throws Error(corruption) for an unknown id.
   std::span<const std::byte> get(std::uint64_t id) const;
   // Frees object `id` (0 is ignored) and returns its bytes to the budget.

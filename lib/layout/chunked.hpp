@@ -33,6 +33,11 @@ class ChunkedLayout final : public Layout {
   Shape chunks() const override { return grid_.chunk; }
   std::uint64_t bytes_held() const override { return stored_bytes_; }
   void release(MemoryBudget& budget, ChunkCache& file_cache) noexcept override;
+  void for_each_stored_chunk(const ChunkVisitor& visit) const override;
+  std::span<const std::byte> fill_value() const override { return fill_; }
+  const FilterPipeline* filters() const override { return pipeline_.get(); }
+  void load_chunk(std::span<const std::uint64_t> grid_coord, std::span<const std::byte> encoded,
+                  std::uint32_t filter_mask, MemoryBudget& budget) override;
 
   // Test hook: the stored (encoded) bytes of the chunk whose first element is at grid
   // coordinates `coord`, or null if that chunk was never written. Lets fault-injection tests

@@ -19,6 +19,17 @@ void Layout::set_cache_bytes(std::uint64_t, IoContext&) {
   fail(ErrorCode::invalid_argument, "only chunked datasets have a chunk cache");
 }
 
+void Layout::for_each_stored_chunk(const ChunkVisitor&) const {}
+
+void Layout::load_contiguous(std::span<const std::byte>, MemoryBudget&) {
+  fail(ErrorCode::invalid_argument, "contiguous data given to a layout that is not contiguous");
+}
+
+void Layout::load_chunk(std::span<const std::uint64_t>, std::span<const std::byte>,
+                        std::uint32_t, MemoryBudget&) {
+  fail(ErrorCode::invalid_argument, "a chunk given to a layout that is not chunked");
+}
+
 namespace {
 
 class ContiguousLayout final : public Layout {
@@ -62,6 +73,32 @@ class ContiguousLayout final : public Layout {
   }
 
   std::uint64_t bytes_held() const override { return data_ ? nbytes_ : 0; }
+
+  std::span<const std::byte> fill_value() const override { return fill_; }
+
+  std::span<const std::byte> contiguous_bytes() const override {
+    if (!data_) return {};
+    return {data_.get(), nbytes_};
+  }
+
+  void load_contiguous(std::span<const std::byte> bytes, MemoryBudget& budget) override {
+    if (bytes.size() != nbytes_) {
+      fail(ErrorCode::corruption, "contiguous data of " + std::to_string(bytes.size()) +
+                                      " bytes where the dataset needs " + std::to_string(nbytes_));
+    }
+    if (nbytes_ == 0) return;
+    if (!data_) {
+      budget.reserve(nbytes_);
+      try {
+        data_.reset(new std::byte[nbytes_]);
+      } catch (const std::bad_alloc&) {
+        budget.release(nbytes_);
+        fail(ErrorCode::out_of_space,
+             "cannot allocate " + std::to_string(nbytes_) + " bytes of dataset storage");
+      }
+    }
+    std::memcpy(data_.get(), bytes.data(), nbytes_);
+  }
 
   void release(MemoryBudget& budget, ChunkCache&) noexcept override {
     if (data_) budget.release(nbytes_);

@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <vector>
 
 #include "h5mem/shape.hpp"
@@ -47,6 +49,33 @@ class Layout {
   virtual std::uint64_t bytes_held() const = 0;
   // Frees all storage (and cached chunks) and returns the bytes to the budget.
   virtual void release(MemoryBudget& budget, ChunkCache& file_cache) noexcept = 0;
+
+  // --- The stored form, for the HDF5 writer and reader (lib/format/hdf5). Callers hold the
+  // dataset's lock as for read() (visitors) or write() (loaders).
+
+  // One element of the fill value, in the dataset's type.
+  virtual std::span<const std::byte> fill_value() const = 0;
+  // The filter pipeline chunks are encoded with; null for unchunked layouts.
+  virtual const FilterPipeline* filters() const { return nullptr; }
+  // Contiguous layouts: the elements in C order, or an empty span if nothing was ever
+  // written (every element then reads as the fill value). Other layouts: empty.
+  virtual std::span<const std::byte> contiguous_bytes() const { return {}; }
+  // Chunked layouts: calls `visit` once per stored chunk, in increasing linear chunk index,
+  // with its grid coordinates (chunk indices, not element offsets), its encoded bytes and
+  // the filter mask they were encoded with. Never-written chunks are skipped.
+  using ChunkVisitor =
+      std::function<void(std::span<const std::uint64_t> grid_coord,
+                         std::span<const std::byte> encoded, std::uint32_t filter_mask)>;
+  virtual void for_each_stored_chunk(const ChunkVisitor& visit) const;
+  // Contiguous layouts: replaces the elements with `bytes` (exactly the dataset's byte size,
+  // else corruption), charging the budget. Others: internal error.
+  virtual void load_contiguous(std::span<const std::byte> bytes, MemoryBudget& budget);
+  // Chunked layouts: stores one encoded chunk as read from a file, replacing any chunk at
+  // those grid coordinates. Throws corruption if the coordinates are outside the grid or
+  // an unfiltered chunk is not exactly the chunk's byte size. Charges the budget.
+  virtual void load_chunk(std::span<const std::uint64_t> grid_coord,
+                          std::span<const std::byte> encoded, std::uint32_t filter_mask,
+                          MemoryBudget& budget);
 };
 
 // A contiguous layout over `shape` elements of `element_size` bytes; `fill` is one element.

@@ -9,8 +9,10 @@ symbol-table groups) and the latest one (superblock 3, v2 object headers, link m
 layouts with the new chunk indexes). OUTDIR/manifest.json then records, for each file, the
 superblock facts and, for each object, its object header address and what libhdf5 itself says
 about it (datatype, dataspace, layout, filters, fill value, attributes, links). Those facts come
-from libhdf5's own API (and h5debug for the chunk index type), never from the bytes, so the C++
-decoder is checked against the library rather than against itself.
+from libhdf5's own API, or from h5debug (libhdf5's dump tool) where h5py exposes nothing or
+something wrong: B-tree K values, object header and layout versions, chunk index types, stored
+filter parameters. Never from parsing the bytes, so the C++ decoder is checked against the
+library rather than against itself.
 """
 import json
 import os
