@@ -1,0 +1,152 @@
+// The HDF5 writer's driver: locks, address planning and emission in address order.
+#include "format/hdf5/writer.hpp"
+
+#include <shared_mutex>
+#include <stdexcept>
+
+#include "core/fail.hpp"
+#include "core/file_image.hpp"
+#include "format/hdf5/superblock.hpp"
+#include "format/hdf5/writer_internal.hpp"
+
+namespace h5mem::detail {
+
+namespace hdf5w {
+
+std::uint64_t Context::alloc_bytes(std::vector<std::byte> bytes) {
+  const std::uint64_t size = bytes.size();
+  auto shared = std::make_shared<std::vector<std::byte>>(std::move(bytes));
+  return alloc(size, [shared](ByteSink& sink) { sink.write(*shared); });
+}
+
+HeaderMessage make_message(HeaderMessageType type, std::vector<std::byte> body,
+                           std::uint8_t flags) {
+  HeaderMessage m;
+  m.type = static_cast<std::uint16_t>(type);
+  m.flags = flags;
+  m.body = std::move(body);
+  return m;
+}
+
+std::string where(const Node& node) {
+  return path_of(node);
+}
+
+namespace {
+
+ObjectHeader header_prefix(const Context& ctx, std::uint32_t refcount) {
+  ObjectHeader prefix;
+  prefix.version = ctx.latest() ? 2 : 1;
+  prefix.reference_count = refcount;
+  return prefix;
+}
+
+// libhdf5 gives new object headers room for a few more messages; readers do not care, but a
+// small reserve keeps headers h5py can later extend in place. Version 1 headers are at least
+// 256 bytes in libhdf5 (H5O_MIN_SIZE-ish defaults); we reserve only what it needs to be valid.
+ObjectHeaderPlan header_plan(const Context&) {
+  return ObjectHeaderPlan{};
+}
+
+}  // namespace
+
+std::uint64_t place_object_header(Context& ctx, MessageBuilder build, std::uint32_t refcount) {
+  const ObjectHeader prefix = header_prefix(ctx, refcount);
+  const ObjectHeaderPlan plan = header_plan(ctx);
+  ObjectHeader planned = plan_object_header(prefix, build(), plan, ctx.sizes);
+  if (planned.chunks.size() != 1) {
+    throw std::logic_error("object header planned with continuation chunks");
+  }
+  const std::uint64_t size = planned.chunks[0].size;
+  const FileSizes sizes = ctx.sizes;
+  std::uint64_t address = ctx.next;
+  ctx.alloc(size, [prefix, plan, build = std::move(build), sizes, size, address](ByteSink& sink) {
+    ObjectHeader h = plan_object_header(prefix, build(), plan, sizes);
+    const std::uint64_t addrs[1] = {address};
+    assign_chunk_addresses(h, addrs, sizes);
+    auto chunks = encode_object_header(h, sizes);
+    if (chunks.size() != 1 || chunks[0].size() != size) {
+      throw std::logic_error("object header size changed between planning and emission");
+    }
+    sink.write(chunks[0]);
+  });
+  return address;
+}
+
+PlacedObject place_node(Context& ctx, const Node& node) {
+  if (node.kind == ObjectKind::group) return place_group(ctx, static_cast<const GroupNode&>(node));
+  return place_dataset(ctx, static_cast<const DatasetNode&>(node));
+}
+
+namespace {
+
+// Counts bytes so that a block that emits a wrong amount is caught before the file is
+// silently misaligned.
+class CountingSink final : public ByteSink {
+ public:
+  explicit CountingSink(ByteSink& inner) : inner_(inner) {}
+  void write(std::span<const std::byte> data) override {
+    inner_.write(data);
+    count += data.size();
+  }
+  std::uint64_t count = 0;
+
+ private:
+  ByteSink& inner_;
+};
+
+void write_zeros(ByteSink& sink, std::uint64_t n) {
+  static const std::byte zeros[4096] = {};
+  while (n) {
+    const std::size_t k = static_cast<std::size_t>(std::min<std::uint64_t>(n, sizeof zeros));
+    sink.write({zeros, k});
+    n -= k;
+  }
+}
+
+}  // namespace
+
+}  // namespace hdf5w
+
+std::uint64_t write_hdf5(FileImage& image, const WriteSettings& settings, ByteSink& sink) {
+  using namespace hdf5w;
+  std::shared_lock tree_lock(image.tree_mutex);
+  Context ctx;
+  ctx.format = settings.format;
+
+  Superblock sb;
+  sb.version = ctx.latest() ? 3 : 0;
+  sb.sizes = ctx.sizes;
+  const std::uint64_t sb_size = superblock_size(sb.version, sb.sizes);
+  ctx.next = sb_size;
+
+  const PlacedObject root = place_group(ctx, *image.root);
+  sb.eof_address = ctx.next;
+  sb.root_object_header = root.header;
+  if (!ctx.latest()) {
+    sb.root_entry.object_header = root.header;
+    sb.root_entry.cache_type = 1;
+    sb.root_entry.btree_address = root.btree;
+    sb.root_entry.heap_address = root.heap;
+  }
+  const std::vector<std::byte> sb_bytes = encode_superblock(sb);
+  if (sb_bytes.size() != sb_size) throw std::logic_error("superblock size mismatch");
+
+  CountingSink out(sink);
+  out.write(sb_bytes);
+  for (const Block& b : ctx.blocks) {
+    if (b.address < out.count) throw std::logic_error("overlapping blocks in the HDF5 writer");
+    write_zeros(out, b.address - out.count);
+    const std::uint64_t before = out.count;
+    b.emit(out);
+    if (out.count - before != b.size) {
+      throw std::logic_error("a block at address " + std::to_string(b.address) + " wrote " +
+                             std::to_string(out.count - before) + " bytes instead of " +
+                             std::to_string(b.size));
+    }
+  }
+  write_zeros(out, ctx.next - out.count);
+  return out.count;
+}
+
+}  // namespace h5mem::detail

@@ -1,0 +1,170 @@
+// Groups for the writer: symbol-table groups (earliest: local heap, v1 B-tree, symbol table
+// nodes) and link-message groups (latest: compact links, or a fractal heap and a v2 B-tree
+// above libhdf5's default of 8 links).
+#include "core/fail.hpp"
+#include "format/hdf5/btree_v1.hpp"
+#include "format/hdf5/local_heap.hpp"
+#include "format/hdf5/messages/group_info.hpp"
+#include "format/hdf5/messages/link.hpp"
+#include "format/hdf5/messages/link_info.hpp"
+#include "format/hdf5/messages/symbol_table_message.hpp"
+#include "format/hdf5/symbol_table_node.hpp"
+#include "format/hdf5/writer_internal.hpp"
+
+namespace h5mem::detail::hdf5w {
+
+namespace {
+
+// libhdf5's default group_info: compact storage up to 8 links.
+constexpr std::size_t kMaxCompactLinks = 8;
+
+std::vector<HeaderMessage> with_attributes(std::vector<HeaderMessage> msgs,
+                                           const AttributePlan& a) {
+  for (const auto& m : a.dense_info) msgs.push_back(m);
+  for (const auto& m : a.messages) msgs.push_back(m);
+  return msgs;
+}
+
+struct SymbolGroupState {
+  std::vector<std::string> names;
+  std::vector<PlacedObject> children;
+  std::vector<std::uint64_t> name_offsets;
+  std::vector<std::uint64_t> snods;
+  std::uint64_t btree = kUndefinedAddress;
+  std::uint64_t heap = kUndefinedAddress;
+  AttributePlan attrs;
+};
+
+PlacedObject place_symbol_group(Context& ctx, const GroupNode& group) {
+  const FileSizes sizes = ctx.sizes;
+  auto st = std::make_shared<SymbolGroupState>();
+  for (const auto& [name, child] : group.children) st->names.push_back(name);
+  const std::size_t n = st->names.size();
+  st->attrs = plan_attributes(ctx, group);
+
+  PlacedObject placed;
+  placed.is_group = true;
+  placed.header = place_object_header(ctx, [st, sizes] {
+    std::vector<HeaderMessage> msgs;
+    msgs.push_back(make_message(HeaderMessageType::symbol_table,
+                                encode_symbol_table_message({st->btree, st->heap}, sizes)));
+    return with_attributes(std::move(msgs), st->attrs);
+  });
+
+  // Symbol table nodes hold 2K entries (K = 4); the B-tree over them splits with K = 16.
+  const std::size_t per_node = 2 * kDefaultGroupLeafK;
+  const std::size_t n_nodes = (n + per_node - 1) / per_node;
+  std::vector<GroupBTreeChild> dummy(n_nodes);
+  const EncodedBTreeV1 probe = encode_group_btree(dummy, 0, sizes);
+  // The root is the last node written; its offset from the start does not depend on content.
+  const std::uint64_t btree_start = ctx.next;
+  st->btree = btree_start + probe.root_address;
+  ctx.alloc(probe.bytes.size(), [st, sizes, per_node, btree_start](ByteSink& sink) {
+    std::vector<GroupBTreeChild> kids;
+    for (std::size_t k = 0; k < st->snods.size(); ++k) {
+      const std::size_t last = std::min(st->names.size(), (k + 1) * per_node) - 1;
+      kids.push_back({st->snods[k], st->name_offsets[last]});
+    }
+    auto enc = encode_group_btree(kids, btree_start, sizes);
+    sink.write(enc.bytes);
+  });
+
+  EncodedLocalHeap heap = encode_local_heap(st->names, 0, sizes);
+  st->name_offsets = heap.offsets;
+  st->heap = ctx.alloc(heap.bytes.size(), [st, sizes](ByteSink& sink) {
+    sink.write(encode_local_heap(st->names, st->heap, sizes).bytes);
+  });
+
+  const std::uint64_t snod_size = symbol_table_node_size(sizes);
+  for (std::size_t k = 0; k < n_nodes; ++k) {
+    st->snods.push_back(ctx.alloc(snod_size, [st, sizes, k, per_node](ByteSink& sink) {
+      std::vector<SymbolTableEntry> entries;
+      for (std::size_t i = k * per_node; i < std::min(st->names.size(), (k + 1) * per_node); ++i) {
+        SymbolTableEntry e;
+        e.name_offset = st->name_offsets[i];
+        e.object_address = st->children[i].header;
+        if (st->children[i].is_group) {
+          // libhdf5 caches a child group's B-tree and heap in its entry.
+          e.cache_type = SymbolCacheType::group;
+          e.btree_address = st->children[i].btree;
+          e.heap_address = st->children[i].heap;
+        }
+        entries.push_back(e);
+      }
+      sink.write(encode_symbol_table_node(entries, sizes));
+    }));
+  }
+
+  for (const auto& [name, child] : group.children) st->children.push_back(place_node(ctx, *child));
+  placed.btree = st->btree;
+  placed.heap = st->heap;
+  return placed;
+}
+
+struct LinkGroupState {
+  std::vector<std::string> names;
+  std::vector<PlacedObject> children;
+  DenseStorage dense;
+  bool is_dense = false;
+  AttributePlan attrs;
+};
+
+std::vector<std::byte> link_body(const std::string& name, std::uint64_t address,
+                                 const FileSizes& sizes) {
+  LinkMessage link;
+  link.name = name;
+  bool ascii = true;
+  for (char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  link.name_charset = ascii ? CharacterSet::ascii : CharacterSet::utf8;
+  link.hard_address = address;
+  return encode_link(link, sizes);
+}
+
+PlacedObject place_link_group(Context& ctx, const GroupNode& group) {
+  const FileSizes sizes = ctx.sizes;
+  auto st = std::make_shared<LinkGroupState>();
+  for (const auto& [name, child] : group.children) st->names.push_back(name);
+  st->is_dense = st->names.size() > kMaxCompactLinks;
+  st->children.resize(st->names.size());
+  st->attrs = plan_attributes(ctx, group);
+
+  PlacedObject placed;
+  placed.is_group = true;
+  placed.header = place_object_header(ctx, [st, sizes] {
+    std::vector<HeaderMessage> msgs;
+    LinkInfoMessage info;
+    if (st->is_dense) {
+      info.fractal_heap = st->dense.heap;
+      info.name_btree = st->dense.name_btree;
+    }
+    msgs.push_back(make_message(HeaderMessageType::link_info, encode_link_info(info, sizes)));
+    msgs.push_back(make_message(HeaderMessageType::group_info, encode_group_info({})));
+    if (!st->is_dense) {
+      for (std::size_t i = 0; i < st->names.size(); ++i) {
+        msgs.push_back(make_message(HeaderMessageType::link,
+                                    link_body(st->names[i], st->children[i].header, sizes)));
+      }
+    }
+    return with_attributes(std::move(msgs), st->attrs);
+  });
+
+  std::size_t i = 0;
+  for (const auto& [name, child] : group.children) st->children[i++] = place_node(ctx, *child);
+  if (st->is_dense) {
+    // Placed after the children: the heap holds their (now known) addresses.
+    std::vector<std::vector<std::byte>> links;
+    for (std::size_t k = 0; k < st->names.size(); ++k) {
+      links.push_back(link_body(st->names[k], st->children[k].header, sizes));
+    }
+    st->dense = place_dense_links(ctx, std::move(links), st->names);
+  }
+  return placed;
+}
+
+}  // namespace
+
+PlacedObject place_group(Context& ctx, const GroupNode& group) {
+  return ctx.latest() ? place_link_group(ctx, group) : place_symbol_group(ctx, group);
+}
+
+}  // namespace h5mem::detail::hdf5w

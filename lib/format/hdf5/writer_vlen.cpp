@@ -1,0 +1,100 @@
+// Variable-length data for the writer: global heap collections and the translation of
+// h5mem's in-memory VlenHandles into HDF5's {length, collection, index} references.
+#include <cstring>
+
+#include "core/fail.hpp"
+#include "core/vlen_heap.hpp"
+#include "format/hdf5/global_heap.hpp"
+#include "format/hdf5/writer_internal.hpp"
+
+namespace h5mem::detail::hdf5w {
+
+namespace {
+
+// Collections are cut at this payload so that a reader (libhdf5 caches whole collections)
+// never has to load an arbitrarily large one for a single small element; a bigger object
+// gets a collection of its own, which libhdf5 also does.
+constexpr std::uint64_t kCollectionTarget = 1u << 20;
+constexpr std::size_t kMaxObjectsPerCollection = 65535;  // 16-bit object indexes
+
+std::uint64_t stored_object_size(std::uint64_t n) {
+  return 16 + ((n + 7) & ~std::uint64_t{7});
+}
+
+}  // namespace
+
+GlobalHeapWriter::Slot GlobalHeapWriter::add(std::span<const std::byte> data) {
+  const std::uint64_t need = stored_object_size(data.size());
+  if (collections_.empty() || collections_.back().address != kUndefinedAddress ||
+      collections_.back().objects.size() >= kMaxObjectsPerCollection ||
+      (!collections_.back().objects.empty() &&
+       collections_.back().payload + need > kCollectionTarget)) {
+    collections_.emplace_back();
+  }
+  Collection& c = collections_.back();
+  c.objects.push_back(data);
+  c.payload += need;
+  return Slot{static_cast<std::uint32_t>(collections_.size() - 1),
+              static_cast<std::uint32_t>(c.objects.size())};
+}
+
+void GlobalHeapWriter::place(Context& ctx) {
+  const FileSizes sizes = ctx.sizes;
+  for (Collection& c : collections_) {
+    if (c.address != kUndefinedAddress) continue;
+    std::vector<std::size_t> object_sizes;
+    object_sizes.reserve(c.objects.size());
+    for (const auto& o : c.objects) object_sizes.push_back(o.size());
+    const std::uint64_t size = global_heap_collection_size(object_sizes, sizes);
+    const Collection* cp = &c;
+    // The collection's objects are copied only while it is being written.
+    c.address = ctx.alloc(size, [objects = cp->objects, sizes](ByteSink& sink) {
+      std::vector<std::vector<std::byte>> copies;
+      copies.reserve(objects.size());
+      for (const auto& o : objects) copies.emplace_back(o.begin(), o.end());
+      sink.write(encode_global_heap_collection(copies, sizes));
+    });
+  }
+}
+
+void GlobalHeapWriter::write_reference(std::byte* out, std::uint64_t length, const Slot& slot,
+                                       const FileSizes& sizes) const {
+  std::vector<std::byte> buf;
+  ByteWriter w(buf);
+  VlenReference ref;
+  ref.length = static_cast<std::uint32_t>(length);
+  ref.id.collection = address(slot.collection);
+  ref.id.index = slot.index;
+  encode_vlen_reference(w, ref, sizes);
+  std::memcpy(out, buf.data(), buf.size());
+}
+
+std::size_t VlenTranslator::collect(std::span<const std::byte> handles) {
+  std::vector<std::pair<std::uint64_t, GlobalHeapWriter::Slot>> refs(handles.size() /
+                                                                     kVlenHandleSize);
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    VlenHandle h;
+    std::memcpy(&h, handles.data() + i * kVlenHandleSize, kVlenHandleSize);
+    if (h.count == 0) continue;  // stays a null reference: an empty element
+    if (h.count > 0xffffffffu) {
+      fail(ErrorCode::unsupported, where(ds_) + ": element " + std::to_string(i) + " has " +
+                                       std::to_string(h.count) +
+                                       " items; HDF5 stores vlen lengths in 32 bits");
+    }
+    refs[i] = {h.count, heap_.add(ds_.vlen->get(h.id))};
+  }
+  tickets_.push_back(std::move(refs));
+  return tickets_.size() - 1;
+}
+
+void VlenTranslator::write(std::size_t t, std::span<std::byte> out, const FileSizes& sizes) const {
+  const auto& refs = tickets_[t];
+  const std::size_t ref_size = vlen_reference_size(sizes);
+  std::memset(out.data(), 0, out.size());
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    if (refs[i].first == 0) continue;
+    heap_.write_reference(out.data() + i * ref_size, refs[i].first, refs[i].second, sizes);
+  }
+}
+
+}  // namespace h5mem::detail::hdf5w
