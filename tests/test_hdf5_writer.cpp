@@ -220,3 +220,35 @@ TEST_CASE("unsupported content and failing sinks") {
     CHECK_THROWS_WITH_AS(write_hdf5(*image, {}, bad), "disk full", std::runtime_error);
   }
 }
+
+TEST_CASE("datasets over 4 GiB keep 64-bit extents, offsets and chunk positions") {
+  File f = File::create("mem://w_huge");
+  const std::uint64_t n = 5'000'000'000ull;
+  auto ds = f.create_dataset("h", DType::unsigned_integer(1), {n},
+                             DatasetOptions{}.chunks({1u << 20}).deflate(1));
+  std::vector<std::uint8_t> tail(1000, 7);
+  ds.select({Slice(static_cast<std::int64_t>(n - 1000), static_cast<std::int64_t>(n))}).write(tail);
+  for (Format fmt : {Format::earliest, Format::latest}) {
+    Parsed p = parse(write("mem://w_huge", fmt));
+    std::uint64_t addr = 0;
+    if (fmt == Format::earliest) {
+      addr = members(p, p.header(p.sb.root_object_header)).at(0).entry.object_address;
+    } else {
+      for (const auto& m : p.header(p.sb.root_object_header).messages) {
+        if (m.kind() == HeaderMessageType::link)
+          addr = decode_link(m.body, 0, p.sb.sizes).hard_address;
+      }
+    }
+    ObjectHeader h = p.header(addr);
+    auto space = decode_dataspace(find(h, HeaderMessageType::dataspace)->body, 0, p.sb.sizes);
+    CHECK(space.dims == std::vector<std::uint64_t>{n});
+    auto layout = decode_layout(find(h, HeaderMessageType::layout)->body, 0, p.sb.sizes);
+    if (fmt == Format::earliest) {
+      auto chunks = decode_chunk_btree(p.view(), layout.address, 2);
+      REQUIRE(chunks.size() == 1);
+      CHECK(chunks[0].offset[0] == (n - 1) / (1u << 20) * (1u << 20));
+    } else {
+      CHECK(layout.index_type == ChunkIndexType::fixed_array);
+    }
+  }
+}

@@ -41,9 +41,9 @@ ObjectHeader header_prefix(const Context& ctx, std::uint32_t refcount) {
   return prefix;
 }
 
-// libhdf5 gives new object headers room for a few more messages; readers do not care, but a
-// small reserve keeps headers h5py can later extend in place. Version 1 headers are at least
-// 256 bytes in libhdf5 (H5O_MIN_SIZE-ish defaults); we reserve only what it needs to be valid.
+// Headers are written with exactly the room their messages need: libhdf5 reserves slack
+// (NIL messages) for objects it may extend in place later, which no reader needs, and one
+// chunk keeps emission a single block (message bodies are capped at 64 KiB anyway).
 ObjectHeaderPlan header_plan(const Context&) {
   return ObjectHeaderPlan{};
 }
