@@ -40,6 +40,45 @@ inline void move_bytes(CopyDirection dir, std::byte* a, std::byte* d, std::size_
   }
 }
 
+// The runs of a rank-2 or rank-3 box: rows at array offsets aoff0[i] + aoff1[j] and dense
+// offsets i * ds0 + j * ds1 (n1 == 1 for rank 2). RUN > 0 fixes the row size at compile
+// time so short rows (small boxes) copy inline instead of calling memcpy.
+template <std::size_t RUN>
+void move_rows(CopyDirection dir, std::byte* a, const std::uint64_t* aoff0, std::uint64_t n0,
+               const std::uint64_t* aoff1, std::uint64_t n1, std::byte* d, std::uint64_t ds0,
+               std::uint64_t ds1, std::size_t run) {
+  for (std::uint64_t i = 0; i < n0; ++i) {
+    std::byte* ai = a + aoff0[i];
+    std::byte* di = d + i * ds0;
+    for (std::uint64_t j = 0; j < n1; ++j) {
+      std::byte* x = ai + aoff1[j];
+      std::byte* y = di + j * ds1;
+      if (dir == CopyDirection::gather) {
+        std::memcpy(y, x, RUN ? RUN : run);
+      } else {
+        std::memcpy(x, y, RUN ? RUN : run);
+      }
+    }
+  }
+}
+
+void move_rows_any(CopyDirection dir, std::byte* a, const std::uint64_t* aoff0, std::uint64_t n0,
+                   const std::uint64_t* aoff1, std::uint64_t n1, std::byte* d, std::uint64_t ds0,
+                   std::uint64_t ds1, std::size_t run) {
+  switch (run) {
+    case 8:
+      return move_rows<8>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+    case 16:
+      return move_rows<16>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+    case 32:
+      return move_rows<32>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+    case 64:
+      return move_rows<64>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+    default:
+      return move_rows<0>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+  }
+}
+
 template <std::size_t ES>
 void move_elements(CopyDirection dir, std::byte* a, const std::uint64_t* aoff, std::byte* d,
                    std::uint64_t dstride, std::uint64_t n) {
@@ -53,10 +92,14 @@ void move_elements(CopyDirection dir, std::byte* a, const std::uint64_t* aoff, s
 void move_elements_any(CopyDirection dir, std::byte* a, const std::uint64_t* aoff, std::byte* d,
                        std::uint64_t dstride, std::uint64_t n, std::size_t es) {
   switch (es) {
-    case 1: return move_elements<1>(dir, a, aoff, d, dstride, n);
-    case 2: return move_elements<2>(dir, a, aoff, d, dstride, n);
-    case 4: return move_elements<4>(dir, a, aoff, d, dstride, n);
-    case 8: return move_elements<8>(dir, a, aoff, d, dstride, n);
+    case 1:
+      return move_elements<1>(dir, a, aoff, d, dstride, n);
+    case 2:
+      return move_elements<2>(dir, a, aoff, d, dstride, n);
+    case 4:
+      return move_elements<4>(dir, a, aoff, d, dstride, n);
+    case 8:
+      return move_elements<8>(dir, a, aoff, d, dstride, n);
     default:
       for (std::uint64_t j = 0; j < n; ++j) move_bytes(dir, a + aoff[j], d + j * dstride, es);
   }
@@ -110,13 +153,27 @@ void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
       const AxisCopy& ax = axes[d];
       aoff[d] = &table[pos];
       std::uint64_t len = (d == m && !elementwise) ? 1 : ax.n;
-      for (std::uint64_t j = 0; j < len; ++j) {
-        table[pos++] = (ax.sel.coord(ax.i0 + j) - ax.origin) * astride[d];
+      if (ax.sel.consecutive(ax.i0, len)) {  // no division per index
+        std::uint64_t off = (ax.sel.coord(ax.i0) - ax.origin) * astride[d];
+        for (std::uint64_t j = 0; j < len; ++j, off += astride[d]) table[pos++] = off;
+      } else {
+        for (std::uint64_t j = 0; j < len; ++j) {
+          table[pos++] = (ax.sel.coord(ax.i0 + j) - ax.origin) * astride[d];
+        }
       }
       dbase += ax.dense_start * dstride[d];
     }
   }
   const std::uint64_t inner_n = elementwise ? axes[m].n : 1;
+
+  // Runs of rank-2 and rank-3 boxes (the common slice shapes) without the odometer.
+  if (!elementwise && (m == 1 || m == 2)) {
+    static constexpr std::uint64_t kZero = 0;
+    const bool two = m == 2;
+    move_rows_any(dir, array + aoff[m][0], aoff[0], axes[0].n, two ? aoff[1] : &kZero,
+                  two ? axes[1].n : 1, dense + dbase, dstride[0], two ? dstride[1] : 0, run);
+    return;
+  }
 
   Scratch<std::uint64_t, 8> idx(m == 0 ? 1 : m);
   for (std::size_t d = 0; d < m; ++d) idx[d] = 0;

@@ -49,11 +49,12 @@ std::string ChunkGrid::describe(const std::uint64_t* c) const {
 }
 
 void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, std::vector<ChunkSpan>& out) {
+  const std::size_t begin = out.size();  // merge only with spans appended by this call
   auto segment = [&](std::uint64_t c0, std::uint64_t len, std::uint64_t i) {
     while (len > 0) {
       std::uint64_t ch = c0 / chunk_len;
       std::uint64_t take = std::min(len, (ch + 1) * chunk_len - c0);
-      if (!out.empty() && out.back().chunk == ch) {
+      if (out.size() > begin && out.back().chunk == ch) {
         out.back().n += take;
       } else {
         out.push_back({ch, i, take});
@@ -68,28 +69,33 @@ void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, std::vector<C
     segment(sel.start, sel.n(), 0);
     return;
   }
-  for (std::uint64_t b = 0; b < sel.count; ++b) segment(sel.start + b * sel.stride, sel.block, b * sel.block);
+  for (std::uint64_t b = 0; b < sel.count; ++b)
+    segment(sel.start + b * sel.stride, sel.block, b * sel.block);
 }
 
 std::vector<ChunkTask> plan_chunks(const ChunkGrid& grid, const SelectionPlan& plan) {
   const std::size_t r = plan.dims.size();
   std::vector<ChunkTask> tasks;
   if (plan.n_elements == 0) return tasks;
-  std::vector<std::vector<ChunkSpan>> spans(r);
+  // Spans of every dimension in one list: dimension d's are [first[d], first[d + 1]).
+  std::vector<ChunkSpan> spans;
+  SmallVector<std::size_t, 5> first(r + 1);
   std::size_t total = 1;
   for (std::size_t d = 0; d < r; ++d) {
-    chunk_spans(plan.dims[d], grid.chunk[d], spans[d]);
-    total *= spans[d].size();
+    first[d] = spans.size();
+    chunk_spans(plan.dims[d], grid.chunk[d], spans);
+    total *= spans.size() - first[d];
   }
+  first[r] = spans.size();
   tasks.reserve(total);
-  std::vector<std::size_t> idx(r, 0);
+  SmallVector<std::size_t, 4> idx(r);
   for (std::size_t t = 0; t < total; ++t) {
-    ChunkTask task;
+    ChunkTask& task = tasks.emplace_back();
     task.coord.resize(r);
     task.axes.resize(r);
     task.covers_valid = true;
     for (std::size_t d = 0; d < r; ++d) {
-      const ChunkSpan& s = spans[d][idx[d]];
+      const ChunkSpan& s = spans[first[d] + idx[d]];
       const DimSelection& sel = plan.dims[d];
       task.coord[d] = s.chunk;
       std::uint64_t origin = s.chunk * grid.chunk[d];
@@ -98,9 +104,8 @@ std::vector<ChunkTask> plan_chunks(const ChunkGrid& grid, const SelectionPlan& p
       if (s.n != valid || !sel.consecutive(s.i0, s.n)) task.covers_valid = false;
     }
     task.key = grid.linear(task.coord.data());
-    tasks.push_back(std::move(task));
     for (std::size_t d = r; d-- > 0;) {
-      if (++idx[d] < spans[d].size()) break;
+      if (++idx[d] < first[d + 1] - first[d]) break;
       idx[d] = 0;
     }
   }
@@ -132,7 +137,8 @@ Shape guess_chunks(const Shape& shape, const Shape& max_shape, std::size_t elem_
     elems *= chunks[d];
   }
   double dset_bytes = elems * static_cast<double>(elem_size);
-  double target = std::clamp(kBase * std::pow(2.0, std::log10(dset_bytes / (1024.0 * 1024.0))), kMin, kMax);
+  double target =
+      std::clamp(kBase * std::pow(2.0, std::log10(dset_bytes / (1024.0 * 1024.0))), kMin, kMax);
   for (std::size_t idx = 0;; ++idx) {
     double n = 1;
     for (double c : chunks) n *= c;
@@ -144,7 +150,8 @@ Shape guess_chunks(const Shape& shape, const Shape& max_shape, std::size_t elem_
   Shape out(r);
   for (std::size_t d = 0; d < r; ++d) {
     out[d] = static_cast<std::uint64_t>(chunks[d]);
-    if (d < max_shape.size() && max_shape[d] != unlimited) out[d] = std::min(out[d], std::max<std::uint64_t>(max_shape[d], 1));
+    if (d < max_shape.size() && max_shape[d] != unlimited)
+      out[d] = std::min(out[d], std::max<std::uint64_t>(max_shape[d], 1));
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "array/selection_plan.hpp"
+#include "array/small_vector.hpp"
 #include "array/strided_copy.hpp"
 #include "h5mem/shape.hpp"
 
@@ -17,7 +18,7 @@ struct ChunkGrid {
 
   Shape extent;
   Shape chunk;
-  Shape counts;                  // chunks per dimension: ceil(extent / chunk)
+  Shape counts;  // chunks per dimension: ceil(extent / chunk)
   std::uint64_t chunk_elems = 0;
   std::uint64_t chunk_bytes = 0;
   std::size_t elem_size = 0;
@@ -46,9 +47,9 @@ void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, std::vector<C
 // One chunk's share of a hyperslab selection: the chunk and the copy geometry between the
 // chunk buffer (as the "array") and the dense selection-order buffer.
 struct ChunkTask {
-  std::uint64_t key;                 // linear chunk index
-  std::vector<std::uint64_t> coord;  // grid coordinates
-  std::vector<AxisCopy> axes;
+  std::uint64_t key;                    // linear chunk index
+  SmallVector<std::uint64_t, 4> coord;  // grid coordinates
+  SmallVector<AxisCopy, 4> axes;
   bool covers_valid;  // the selection covers every element of the chunk inside the extent
 };
 

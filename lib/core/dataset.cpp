@@ -156,6 +156,33 @@ const Shape& Selection::shape() const noexcept { return plan_->shape; }
 
 std::uint64_t Selection::size() const noexcept { return plan_->n_elements; }
 
+namespace {
+
+// Staging space for type conversion, reused per thread: a fresh large buffer is freshly
+// mapped memory whose first touch costs more than the conversion itself. Buffers above
+// kKeepBytes are freed after use so an occasional huge read does not pin memory.
+class ConversionScratch {
+ public:
+  explicit ConversionScratch(std::size_t n) {
+    thread_local detail::ByteBuffer kept;
+    if (n <= kKeepBytes) {
+      if (kept.size() < n) kept = detail::ByteBuffer(n);
+      data_ = kept.data();
+    } else {
+      own_ = detail::ByteBuffer(n);
+      data_ = own_.data();
+    }
+  }
+  std::byte* data() const noexcept { return data_; }
+
+ private:
+  static constexpr std::size_t kKeepBytes = 64u << 20;
+  detail::ByteBuffer own_;
+  std::byte* data_ = nullptr;
+};
+
+}  // namespace
+
 void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const {
   if (mem_type.is_variable_string()) {
     return read_strings(std::span<std::string>(static_cast<std::string*>(buffer), n));
@@ -170,7 +197,7 @@ void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) c
       ds.layout->read(plan, static_cast<std::byte*>(buffer), io);
       return;
     }
-    detail::ByteBuffer tmp(static_cast<std::size_t>(n * ds.dtype.size()));  // uninitialised
+    ConversionScratch tmp(static_cast<std::size_t>(n * ds.dtype.size()));
     ds.layout->read(plan, tmp.data(), io);
     detail::convert(ds.dtype, mem_type, tmp.data(), static_cast<std::byte*>(buffer), n);
   });
@@ -190,7 +217,7 @@ void Selection::write_raw(const DType& mem_type, const void* buffer, std::uint64
       ds.layout->write(plan, static_cast<const std::byte*>(buffer), io);
       return;
     }
-    detail::ByteBuffer tmp(static_cast<std::size_t>(n * ds.dtype.size()));  // uninitialised
+    ConversionScratch tmp(static_cast<std::size_t>(n * ds.dtype.size()));
     detail::convert(mem_type, ds.dtype, static_cast<const std::byte*>(buffer), tmp.data(), n);
     ds.layout->write(plan, tmp.data(), io);
   });

@@ -1,0 +1,62 @@
+// A vector of trivially copyable values with inline room for N, for per-dimension data of
+// hot paths (most datasets have rank <= 4): no heap allocation in the common case.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+namespace h5mem::detail {
+
+template <class T, std::size_t N>
+class SmallVector {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  SmallVector() = default;
+  explicit SmallVector(std::size_t n) { resize(n); }
+  SmallVector(const SmallVector& o) { *this = o; }
+  SmallVector& operator=(const SmallVector& o) {
+    if (this != &o) {
+      resize(o.size_);
+      for (std::size_t i = 0; i < size_; ++i) data()[i] = o.data()[i];
+    }
+    return *this;
+  }
+
+  // Contents of newly exposed entries are value-initialised.
+  void resize(std::size_t n) {
+    if (n > N) {
+      heap_.resize(n);
+      if (size_ <= N) {
+        for (std::size_t i = 0; i < size_; ++i) heap_[i] = local_[i];
+      }
+    } else if (size_ > N) {
+      for (std::size_t i = 0; i < n; ++i) local_[i] = heap_[i];
+      heap_.clear();
+    } else {
+      for (std::size_t i = size_; i < n; ++i) local_[i] = T{};
+    }
+    size_ = n;
+  }
+
+  T* data() noexcept { return size_ > N ? heap_.data() : local_.data(); }
+  const T* data() const noexcept { return size_ > N ? heap_.data() : local_.data(); }
+  std::size_t size() const noexcept { return size_; }
+  T& operator[](std::size_t i) noexcept { return data()[i]; }
+  const T& operator[](std::size_t i) const noexcept { return data()[i]; }
+  T* begin() noexcept { return data(); }
+  T* end() noexcept { return data() + size_; }
+  const T* begin() const noexcept { return data(); }
+  const T* end() const noexcept { return data() + size_; }
+  operator std::span<const T>() const noexcept { return {data(), size_}; }
+
+ private:
+  std::array<T, N> local_{};
+  std::vector<T> heap_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace h5mem::detail
