@@ -1,0 +1,182 @@
+// HDF5 datatype messages -> h5mem DTypes. h5py's conventions (bool as an int8 enum, complex
+// as a compound {r, i}) need no special casing: the DTypes built here compare equal to
+// DType::boolean() / DType::complex() because DTypes compare by structure.
+#include <string>
+
+#include "core/fail.hpp"
+#include "format/hdf5/dtype_map.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+[[noreturn]] void unsupported(const std::string& what) {
+  fail(ErrorCode::unsupported, "datatype: " + what + " is not supported");
+}
+
+[[noreturn]] void corrupt(const std::string& what) {
+  fail(ErrorCode::corruption, "datatype: " + what);
+}
+
+h5mem::ByteOrder order_of(const DatatypeMessage& m) {
+  switch (m.byte_order) {
+    case detail::ByteOrder::little_endian:
+      return h5mem::ByteOrder::little;
+    case detail::ByteOrder::big_endian:
+      return h5mem::ByteOrder::big;
+    default:
+      unsupported("VAX byte order");
+  }
+}
+
+bool power_size(std::uint32_t s) {
+  return s == 1 || s == 2 || s == 4 || s == 8;
+}
+
+// Only full-width values are representable: h5mem's integers have no padding bits.
+void check_full_width(const DatatypeMessage& m, const char* what) {
+  if (!power_size(m.size) || m.bit_offset != 0 || m.precision != 8 * m.size) {
+    unsupported(std::string(what) + " of " + std::to_string(m.size) + " bytes with precision " +
+                std::to_string(m.precision) + " at bit offset " + std::to_string(m.bit_offset));
+  }
+}
+
+// IEEE 754 binary16/32/64 as libhdf5 describes them; anything else (e.g. a custom float
+// that libhdf5 would convert in software) is not representable as DType::floating.
+void check_ieee(const DatatypeMessage& m) {
+  struct Layout {
+    std::uint32_t size;
+    std::uint8_t sign, eloc, esize, mloc, msize;
+    std::uint32_t bias;
+  };
+  static constexpr Layout kIeee[] = {
+      {2, 15, 10, 5, 0, 10, 15}, {4, 31, 23, 8, 0, 23, 127}, {8, 63, 52, 11, 0, 52, 1023}};
+  for (const Layout& l : kIeee) {
+    if (l.size == m.size && m.sign_location == l.sign && m.exponent_location == l.eloc &&
+        m.exponent_size == l.esize && m.mantissa_location == l.mloc && m.mantissa_size == l.msize &&
+        m.exponent_bias == l.bias && m.bit_offset == 0 && m.precision == 8 * m.size &&
+        m.normalization == 2) {
+      return;
+    }
+  }
+  unsupported("non-IEEE floating point of " + std::to_string(m.size) + " bytes");
+}
+
+std::int64_t enum_value(const std::byte* p, const DType& base) {
+  const std::size_t n = base.size();
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t k = base.byte_order() == h5mem::ByteOrder::little ? n - 1 - i : i;
+    v = (v << 8) | static_cast<std::uint8_t>(p[k]);
+  }
+  if (base.is_signed() && n < 8 && (v >> (8 * n - 1)) & 1) v |= ~std::uint64_t{0} << (8 * n);
+  return static_cast<std::int64_t>(v);
+}
+
+DType decode(const DatatypeMessage& m);
+
+// DType's factories validate their arguments with invalid_argument; for a file that means
+// a type libhdf5 would not have written.
+template <class Fn>
+DType checked(const char* what, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::invalid_argument) corrupt(std::string(what) + ": " + e.what());
+    throw;
+  }
+}
+
+DType decode_compound(const DatatypeMessage& m) {
+  if (m.members.empty()) corrupt("compound type without members");
+  return checked("compound", [&] {
+    CompoundBuilder b;
+    for (const CompoundMember& mem : m.members) {
+      DType t = decode(mem.type);
+      if (!mem.v1_dims.empty()) t = DType::array(t, {mem.v1_dims.begin(), mem.v1_dims.end()});
+      b.add(mem.name, mem.offset, t);
+    }
+    return b.size(m.size).build();
+  });
+}
+
+DType decode_enum(const DatatypeMessage& m) {
+  DType base = decode(m.base());
+  if (base.type_class() != TypeClass::integer) unsupported("enumeration over " + base.name());
+  if (m.enum_values.size() != m.enum_names.size() * base.size()) {
+    corrupt("enumeration with " + std::to_string(m.enum_names.size()) + " names and " +
+            std::to_string(m.enum_values.size()) + " value bytes");
+  }
+  std::vector<EnumValue> values;
+  values.reserve(m.enum_names.size());
+  for (std::size_t i = 0; i < m.enum_names.size(); ++i) {
+    values.push_back({m.enum_names[i], enum_value(m.enum_values.data() + i * base.size(), base)});
+  }
+  return checked("enumeration", [&] { return DType::enumeration(base, std::move(values)); });
+}
+
+DType decode(const DatatypeMessage& m) {
+  switch (m.type_class) {
+    case DatatypeClass::fixed_point:
+      check_full_width(m, "integer");
+      return m.is_signed ? DType::signed_integer(m.size, order_of(m))
+                         : DType::unsigned_integer(m.size, order_of(m));
+    case DatatypeClass::floating_point:
+      check_ieee(m);
+      return DType::floating(m.size, order_of(m));
+    case DatatypeClass::time:
+      unsupported("the time class");
+    case DatatypeClass::string:
+      if (m.size == 0) corrupt("fixed-length string of size 0");
+      return DType::fixed_string(m.size, static_cast<StringPad>(m.padding),
+                                 static_cast<CharSet>(m.charset));
+    case DatatypeClass::bitfield:
+      check_full_width(m, "bitfield");
+      return DType::bitfield(m.size, order_of(m));
+    case DatatypeClass::opaque:
+      if (m.size == 0) corrupt("opaque type of size 0");
+      if (m.tag.size() >= 256) corrupt("opaque tag of 256 bytes or more");
+      return DType::opaque(m.size, m.tag);
+    case DatatypeClass::compound:
+      return decode_compound(m);
+    case DatatypeClass::reference:
+      if (m.reference_type == ReferenceType::object && m.size == 8)
+        return DType::object_reference();
+      unsupported(m.reference_type == ReferenceType::object
+                      ? "object reference of " + std::to_string(m.size) + " bytes"
+                      : "reference type " + std::to_string(static_cast<int>(m.reference_type)) +
+                            " (region/attribute references)");
+    case DatatypeClass::enumerated:
+      return decode_enum(m);
+    case DatatypeClass::variable_length: {
+      if (m.vlen_kind == VlenKind::string)
+        return DType::vlen_string(static_cast<CharSet>(m.charset));
+      DType base = decode(m.base());
+      return DType::vlen(base);
+    }
+    case DatatypeClass::array: {
+      DType base = decode(m.base());
+      return checked("array", [&] {
+        return DType::array(base, {m.array_dims.begin(), m.array_dims.end()});
+      });
+    }
+    case DatatypeClass::complex: {
+      const DatatypeMessage& b = m.base();
+      if (b.type_class != DatatypeClass::floating_point || m.complex_form != 0 || !m.homogeneous) {
+        unsupported("complex class other than rectangular IEEE float");
+      }
+      check_ieee(b);
+      if (b.size != 4 && b.size != 8)
+        unsupported("complex of " + std::to_string(b.size) + "-byte parts");
+      return DType::complex(b.size, order_of(b));
+    }
+  }
+  unsupported("class " + std::to_string(static_cast<int>(m.type_class)));
+}
+
+}  // namespace
+
+DType from_datatype_message(const DatatypeMessage& message) {
+  return decode(message);
+}
+
+}  // namespace h5mem::detail

@@ -1,0 +1,256 @@
+// Datasets: dataspace, datatype, fill value, filter pipeline and layout messages become a
+// DatasetOptions, so make_dataset_layout applies the same validation as Group::create_dataset;
+// the stored bytes are then loaded as they are (chunks stay encoded).
+#include <algorithm>
+
+#include "core/dataset_layout.hpp"
+#include "core/fail.hpp"
+#include "core/vlen_heap.hpp"
+#include "format/hdf5/dtype_map.hpp"
+#include "format/hdf5/messages/dataspace.hpp"
+#include "format/hdf5/messages/fill_value.hpp"
+#include "format/hdf5/messages/filter_pipeline.hpp"
+#include "format/hdf5/messages/layout.hpp"
+#include "format/hdf5/reader_internal.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+struct Extent {
+  Shape shape;
+  Shape max_shape;
+};
+
+Extent extent_of(const DataspaceMessage& ds) {
+  // A null dataspace (h5py.Empty) holds no elements: shown as a 1-d shape of length 0.
+  if (ds.type == DataspaceType::null) return {Shape{0}, Shape{0}};
+  Extent e{Shape(ds.dims.begin(), ds.dims.end()), {}};
+  e.max_shape = ds.max_dims.empty() ? e.shape : Shape(ds.max_dims.begin(), ds.max_dims.end());
+  return e;
+}
+
+[[noreturn]] void fail_ds(ErrorCode code, const std::string& path, const std::string& what) {
+  fail(code, path + ": " + what);
+}
+
+// Maps the file's pipeline onto DatasetOptions. The options impose h5py's order (shuffle,
+// deflate or lzf, fletcher32); the caller checks the result matches the file's order, since
+// chunk filter masks refer to positions in the pipeline.
+void apply_filters(const FilterPipelineMessage& p, DatasetOptions& o, const std::string& path) {
+  for (const FilterDescription& f : p.filters) {
+    switch (f.id) {
+      case 1: {
+        unsigned level = f.client_data.empty() ? 4u : f.client_data[0];
+        if (level > 9)
+          fail_ds(ErrorCode::corruption, path, "deflate level " + std::to_string(level));
+        o.deflate(level);
+        break;
+      }
+      case 2:
+        o.shuffle();
+        break;
+      case 3:
+        o.fletcher32();
+        break;
+      case 32000:
+        o.lzf();
+        break;
+      default: {
+        std::string name = known_filter_name(f.id);
+        if (name.empty()) name = f.name.empty() ? "unknown" : f.name;
+        fail_ds(ErrorCode::unsupported, path,
+                "filter " + std::to_string(f.id) + " (" + name + ") is not supported");
+      }
+    }
+  }
+}
+
+void check_filter_order(const FilterPipelineMessage& p, const Layout& layout,
+                        const std::string& path) {
+  std::vector<std::uint16_t> want;
+  for (const auto& f : p.filters) want.push_back(f.id);
+  if (want != pipeline_filter_ids(layout)) {
+    fail_ds(ErrorCode::unsupported, path,
+            "filter pipeline order or repetition differs from h5py's (shuffle, deflate/lzf, "
+            "fletcher32)");
+  }
+}
+
+std::vector<std::byte> fill_bytes(const ReaderContext& ctx, const ObjectHeader& h) {
+  if (const HeaderMessage* m = find_message(h, HeaderMessageType::fill_value)) {
+    FillValueMessage f = decode_fill_value(message_body(ctx, *m), ctx.view.absolute(m->address));
+    if (!f.undefined) return f.value;
+    return {};
+  }
+  if (const HeaderMessage* m = find_message(h, HeaderMessageType::fill_value_old)) {
+    return decode_old_fill_value(message_body(ctx, *m), ctx.view.absolute(m->address)).value;
+  }
+  return {};
+}
+
+void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, std::uint64_t es,
+                 bool filtered, std::size_t vlen_base, const std::string& path) {
+  std::uint64_t chunk_bytes = es;
+  for (std::uint64_t d : lm.chunk_dims) chunk_bytes *= d;  // make_dataset_layout bounded it
+  ChunkIndexInfo info;
+  info.kind = static_cast<ChunkIndexKind>(lm.index_type);
+  info.address = lm.address;
+  info.chunk_dims = lm.chunk_dims;
+  info.single_filtered = (lm.chunk_flags & kLayoutSingleIndexWithFilter) != 0;
+  info.single_size = lm.single_chunk.filtered_size;
+  info.single_mask = lm.single_chunk.filter_mask;
+  for (const ChunkLocation& c :
+       list_chunks(ctx, info, ds.shape, ds.max_shape, filtered, chunk_bytes)) {
+    std::span<const std::byte> stored =
+        ctx.view.at(c.entry.address, c.entry.size, "chunk").bytes(c.entry.size);
+    try {
+      if (ds.vlen) {
+        load_vlen_chunk(ctx, ds, c, stored, vlen_base);
+      } else {
+        ds.layout->load_chunk(c.coord, stored, c.entry.filter_mask, ctx.image.budget);
+      }
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::corruption) throw;
+      fail_ds(
+          ErrorCode::corruption, path,
+          "chunk at byte " + std::to_string(ctx.view.absolute(c.entry.address)) + ": " + e.what());
+    }
+  }
+}
+
+void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm,
+                     std::uint64_t stored_es, std::size_t vlen_base) {
+  const std::uint64_t n = element_count(ds.shape);
+  std::span<const std::byte> data;
+  if (lm.layout_class == LayoutClass::compact) {
+    data = lm.compact_data;
+  } else {
+    if (lm.address == kUndefinedAddress) return;  // never written: reads as the fill value
+    const std::uint64_t need = n * stored_es;
+    if (stored_es != 0 && need / stored_es != n)
+      fail_corrupt("contiguous data", 0, "size overflows");
+    data = ctx.view.at(lm.address, need, "contiguous data").bytes(need);
+  }
+  if (data.size() < n * stored_es) {
+    fail_corrupt("compact data", 0,
+                 std::to_string(data.size()) + " bytes for " + std::to_string(n) + " elements of " +
+                     std::to_string(stored_es) + " bytes");
+  }
+  data = data.first(static_cast<std::size_t>(n * stored_es));
+  if (!ds.vlen) {
+    ds.layout->load_contiguous(data, ctx.image.budget);
+    return;
+  }
+  std::vector<std::byte> handles(static_cast<std::size_t>(n * kVlenHandleSize));
+  refs_to_handles(ctx, data, n, vlen_base, *ds.vlen, handles.data());
+  ds.layout->load_contiguous(handles, ctx.image.budget);
+}
+
+}  // namespace
+
+std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeader& h,
+                                           const std::string& path) {
+  const HeaderMessage* space_m = find_message(h, HeaderMessageType::dataspace);
+  const HeaderMessage* type_m = find_message(h, HeaderMessageType::datatype);
+  const HeaderMessage* layout_m = find_message(h, HeaderMessageType::layout);
+  if (!space_m || !type_m)
+    fail_ds(ErrorCode::corruption, path, "dataset without dataspace or datatype");
+  if (find_message(h, HeaderMessageType::external_files)) {
+    fail_ds(ErrorCode::unsupported, path, "external raw data storage is not supported");
+  }
+  const DataspaceMessage space = decode_dataspace(
+      message_body(ctx, *space_m), ctx.view.absolute(space_m->address), ctx.sb.sizes);
+  const DatatypeMessage ftype =
+      decode_datatype(message_body(ctx, *type_m), ctx.view.absolute(type_m->address));
+  const LayoutMessage lm = decode_layout(message_body(ctx, *layout_m),
+                                         ctx.view.absolute(layout_m->address), ctx.sb.sizes);
+  DType dt = [&] {
+    try {
+      return from_datatype_message(ftype);
+    } catch (const Error& e) {
+      fail_ds(e.code(), path, e.what());
+    }
+  }();
+  // Only a vlen string or a vlen sequence of fixed-size elements has a VlenHeap form.
+  const bool vlen = dt.has_vlen();
+  std::size_t vlen_base = 1;
+  if (vlen) {
+    if (!dt.is_variable_string() && (dt.type_class() != TypeClass::vlen || dt.base().has_vlen())) {
+      fail_ds(ErrorCode::unsupported, path, "variable-length data nested in " + dt.name());
+    }
+    if (ftype.size != vlen_ref_size(ctx) || vlen_ref_size(ctx) != kVlenHandleSize) {
+      fail_ds(ErrorCode::unsupported, path,
+              "variable-length references of " + std::to_string(ftype.size) + " bytes");
+    }
+    if (!dt.is_variable_string()) vlen_base = dt.base().size();
+  } else if (ftype.size != dt.size()) {
+    fail_ds(ErrorCode::corruption, path, "datatype size mismatch");
+  }
+  Extent ext = extent_of(space);
+
+  DatasetOptions opts;
+  std::vector<std::byte> fill = fill_bytes(ctx, h);
+  if (!fill.empty() && !vlen) {
+    if (fill.size() != dt.size()) {
+      fail_ds(ErrorCode::corruption, path,
+              "fill value of " + std::to_string(fill.size()) + " bytes for a " +
+                  std::to_string(dt.size()) + "-byte type");
+    }
+    opts.fill_value_raw(dt, fill.data());
+  }
+  FilterPipelineMessage pipeline;
+  if (const HeaderMessage* fm = find_message(h, HeaderMessageType::filter_pipeline)) {
+    pipeline = decode_filter_pipeline(message_body(ctx, *fm), ctx.view.absolute(fm->address));
+    apply_filters(pipeline, opts, path);
+  }
+  switch (lm.layout_class) {
+    case LayoutClass::compact:
+    case LayoutClass::contiguous:
+      if (ext.max_shape != ext.shape) {
+        fail_ds(ErrorCode::corruption, path, "resizable dataset without chunked layout");
+      }
+      if (!pipeline.filters.empty())
+        fail_ds(ErrorCode::corruption, path, "filters on unchunked data");
+      break;
+    case LayoutClass::chunked:
+      if (lm.chunk_dims.size() != ext.shape.size() || space.type != DataspaceType::simple) {
+        fail_ds(ErrorCode::corruption, path, "chunk rank differs from the dataspace rank");
+      }
+      if (lm.element_size != ftype.size) {
+        fail_ds(ErrorCode::corruption, path,
+                "chunk element size " + std::to_string(lm.element_size) +
+                    " differs from the datatype size");
+      }
+      opts.chunks(Shape(lm.chunk_dims.begin(), lm.chunk_dims.end()));
+      opts.max_shape(ext.max_shape);
+      break;
+    case LayoutClass::virtual_storage:
+      fail_ds(ErrorCode::unsupported, path, "virtual datasets are not supported");
+  }
+  NewLayout nl = [&] {
+    try {
+      return make_dataset_layout(dt, ext.shape, opts);
+    } catch (const Error& e) {
+      // Options that create_dataset would reject are impossible in a valid file.
+      ErrorCode code = e.code() == ErrorCode::unsupported ? e.code() : ErrorCode::corruption;
+      fail_ds(code, path, e.what());
+    }
+  }();
+  auto ds = std::make_shared<DatasetNode>(dt, ext.shape, nl.max_shape);
+  ds->layout = std::move(nl.layout);
+  if (vlen) ds->vlen = std::make_unique<VlenHeap>();
+  if (lm.layout_class == LayoutClass::chunked) {
+    check_filter_order(pipeline, *ds->layout, path);
+    load_chunks(ctx, *ds, lm, ftype.size, !pipeline.filters.empty(), vlen_base, path);
+  } else {
+    try {
+      load_contiguous(ctx, *ds, lm, ftype.size, vlen_base);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::corruption) throw;
+      fail_ds(ErrorCode::corruption, path, e.what());
+    }
+  }
+  return ds;
+}
+
+}  // namespace h5mem::detail

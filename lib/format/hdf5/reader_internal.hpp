@@ -1,0 +1,133 @@
+// format/hdf5/reader_internal.hpp -- state and helpers shared by the reader_*.cpp files.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/file_image.hpp"
+#include "format/hdf5/global_heap.hpp"
+#include "format/hdf5/index_common.hpp"
+#include "format/hdf5/messages/datatype.hpp"
+#include "format/hdf5/object_header.hpp"
+#include "format/hdf5/reader.hpp"
+#include "format/hdf5/superblock.hpp"
+
+namespace h5mem::detail {
+
+// Everything one read_hdf5 call carries from object to object.
+struct ReaderContext {
+  ReaderContext(std::span<const std::byte> file_bytes, FileImage& img, ReadResult& res)
+      : bytes(file_bytes), image(img), result(res) {}
+
+  std::span<const std::byte> bytes;  // the whole file, user block included
+  std::span<const std::byte> rel;    // from the superblock on: object headers' address space
+  FileView view;
+  Superblock sb;
+  FileImage& image;
+  ReadResult& result;
+
+  // Objects already built, by object header address, so that an object reachable through
+  // several hard links becomes one shared node.
+  std::unordered_map<std::uint64_t, std::shared_ptr<Node>> objects;
+  // Groups whose members are being built: a link back to one of them would make a cycle.
+  std::unordered_set<std::uint64_t> in_progress;
+  unsigned depth = 0;
+
+  // Decoded global heap collections, by address (vlen data refers to them many times).
+  std::unordered_map<std::uint64_t, GlobalHeapCollection> global_heaps;
+
+  // DIMENSION_LIST attributes read: the dataset and, per dimension, the scales' header
+  // addresses (made attachments by resolve_references).
+  std::vector<std::pair<DatasetNode*, std::vector<std::vector<std::uint64_t>>>> dim_lists;
+
+  void note(const std::string& path, const std::string& what) {
+    result.notes.push_back(path + ": " + what);
+  }
+  ObjectHeader header(std::uint64_t address) const;
+};
+
+// The body of `m`, following a shared-message reference to the committed object header
+// that holds the real message. Throws unsupported for messages in the shared message heap.
+std::vector<std::byte> message_body(const ReaderContext& ctx, const HeaderMessage& m);
+// The first message of `type` in `h`, or null.
+const HeaderMessage* find_message(const ObjectHeader& h, HeaderMessageType type);
+// Resolves a shared datatype reference (attributes with kAttributeDatatypeShared).
+DatatypeMessage committed_datatype(const ReaderContext& ctx, std::uint64_t address);
+
+// Builds the members (links) of the group whose header is `h` into `group`.
+void read_group_members(ReaderContext& ctx, const ObjectHeader& h, GroupNode& group,
+                        const std::string& path);
+// Builds the object at `address` linked as `name` under `parent`; null if skipped.
+std::shared_ptr<Node> build_object(ReaderContext& ctx, std::uint64_t address, GroupNode& parent,
+                                   const std::string& name, const std::string& path);
+// Reads every attribute of the object whose header is `h` into node.attrs.
+void read_attributes(ReaderContext& ctx, const ObjectHeader& h, Node& node,
+                     const std::string& path);
+// Builds the dataset whose header is `h`.
+std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeader& h,
+                                           const std::string& path);
+
+// What list_chunks needs of a chunked layout message. (layout.hpp cannot be included next
+// to btree_v2.hpp or extensible_array.hpp: both define parameter structs of the same names.)
+enum class ChunkIndexKind : std::uint8_t {
+  btree_v1 = 0,
+  single_chunk = 1,
+  implicit = 2,
+  fixed_array = 3,
+  extensible_array = 4,
+  btree_v2 = 5,
+};
+struct ChunkIndexInfo {
+  ChunkIndexKind kind = ChunkIndexKind::btree_v1;
+  std::uint64_t address = kUndefinedAddress;
+  std::vector<std::uint64_t> chunk_dims;
+  bool single_filtered = false;  // single chunk: size and mask below are stored
+  std::uint64_t single_size = 0;
+  std::uint32_t single_mask = 0;
+};
+
+// One stored chunk: grid coordinates and where its bytes are.
+struct ChunkLocation {
+  std::vector<std::uint64_t> coord;
+  ChunkEntry entry;
+};
+// Lists the allocated chunks of a chunked layout (any index type) whose coordinates lie in
+// the grid of `shape`.
+std::vector<ChunkLocation> list_chunks(const ReaderContext& ctx, const ChunkIndexInfo& layout,
+                                       const Shape& shape, const Shape& max_shape, bool filtered,
+                                       std::uint64_t chunk_bytes);
+
+// Size of one stored vlen reference (length + global heap ID).
+std::size_t vlen_ref_size(const ReaderContext& ctx);
+// Converts `n` stored vlen references of base size `base_size` (1 for strings) into
+// 16-byte VlenHandles written to `out`, adding the element bytes to `heap`.
+void refs_to_handles(ReaderContext& ctx, std::span<const std::byte> refs, std::uint64_t n,
+                     std::size_t base_size, VlenHeap& heap, std::byte* out);
+// Loads one stored chunk of a vlen dataset: it is decoded, its references turned into
+// handles, and encoded again with the dataset's pipeline.
+void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c,
+                     std::span<const std::byte> stored, std::size_t base_size);
+// The filter ids of a layout's pipeline, in order (empty for none).
+std::vector<std::uint16_t> pipeline_filter_ids(const Layout& layout);
+// The conventional name of a filter id, or "" if h5mem does not know it.
+std::string known_filter_name(std::uint16_t id);
+
+// Object references and dimension scales (reader_references.cpp). read_scale_attribute
+// takes DIMENSION_LIST (into ctx.dim_lists) and drops REFERENCE_LIST; true if it consumed
+// `m`. resolve_references runs once the tree is built: stored addresses become node ids.
+struct AttributeMessage;
+bool read_scale_attribute(ReaderContext& ctx, const AttributeMessage& m, const DType& dt,
+                          Node& node);
+void resolve_references(ReaderContext& ctx);
+
+// Converts `n` stored vlen string references into strings.
+std::vector<std::string> refs_to_strings(ReaderContext& ctx, std::span<const std::byte> refs,
+                                         std::uint64_t n);
+
+}  // namespace h5mem::detail
