@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   h5mem::cli::add_demo(app);
   h5mem::cli::add_bench(app);
+  h5mem::cli::add_ls(app);
+  h5mem::cli::add_dump(app);
+  h5mem::cli::add_copy(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
