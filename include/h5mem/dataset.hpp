@@ -5,6 +5,7 @@
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <memory>
 #include <span>
@@ -170,6 +171,33 @@ class Dataset : public Object {
   // dropping what it had cached.
   void set_cache_bytes(std::uint64_t n) const;
 
+  // ---- Dimension scales (HDF5's H5DS convention, as h5py's ds.dims; read by netCDF-4 and
+  // xarray as named dimensions). Attachments are kept by object, so they follow moves; a
+  // removed scale drops out of scales(). In files they are the DIMENSION_LIST attribute of
+  // the dataset and REFERENCE_LIST of the scale, exactly as libhdf5's H5DS API writes them;
+  // these two are managed here and do not appear in attrs() (h5py lists them). CLASS, NAME
+  // and DIMENSION_LABELS are ordinary attributes, as in h5py.
+
+  // Makes this dataset a dimension scale: CLASS = "DIMENSION_SCALE" and NAME = `name`
+  // (fixed-length, null-terminated strings, as H5DSset_scale writes). Throws
+  // invalid_argument if a scale is attached to this dataset.
+  void make_scale(std::string_view name = "") const;
+  // True if CLASS is "DIMENSION_SCALE".
+  bool is_scale() const;
+  // Attaches `scale` (a dimension scale of the same file, not this dataset) to dimension
+  // `dim`; attaching it again does nothing. Throws out_of_range for dim >= rank,
+  // invalid_argument for a scale that is not one (make_scale), this dataset, a dataset of
+  // another file, or when this dataset is itself a scale.
+  void attach_scale(unsigned dim, const Dataset& scale) const;
+  // Detaches `scale` from `dim`. Throws not_found if it is not attached there.
+  void detach_scale(unsigned dim, const Dataset& scale) const;
+  // The scales attached to `dim`, in attach order.
+  std::vector<Dataset> scales(unsigned dim) const;
+  // Label of dimension `dim` (the DIMENSION_LABELS attribute: one vlen string per
+  // dimension); "" when unset.
+  void set_dim_label(unsigned dim, std::string_view label) const;
+  std::string dim_label(unsigned dim) const;
+
   // Whole-dataset forms of Selection's reads and writes.
   template <Storable T>
   std::vector<T> read() const {
@@ -201,6 +229,7 @@ class Dataset : public Object {
  protected:
   using Object::Object;
   friend class Group;
+  friend class Object;
   friend class Selection;
 };
 

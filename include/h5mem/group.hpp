@@ -56,6 +56,14 @@ class Group : public Object {
   // Throws not_found, already_exists, or invalid_argument when moving a group into itself.
   void move(std::string_view from, std::string_view to) const;
 
+  // The object `ref` names, in this group's file (wherever it has moved to). Throws
+  // invalid_argument for a null reference, not_found if the object was removed or belongs
+  // to another file.
+  Object deref(ObjectRef ref) const;
+  // deref(ref) as a Dataset / Group; type_mismatch if it is the other kind.
+  Dataset deref_dataset(ObjectRef ref) const;
+  Group deref_group(ObjectRef ref) const;
+
  protected:
   using Object::Object;
   friend class File;

@@ -9,6 +9,7 @@
 #include "h5mem/group.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/options.hpp"
+#include "h5mem/reference.hpp"
 #include "h5mem/registry.hpp"
 #include "h5mem/selection_spec.hpp"
 #include "h5mem/shape.hpp"

@@ -4,10 +4,14 @@
 #include <memory>
 #include <string>
 
+#include "h5mem/reference.hpp"
+
 namespace h5mem {
 
 class AttributeSet;
+class Dataset;
 class File;
+class Group;
 
 namespace detail {
 class OpenFile;
@@ -34,6 +38,13 @@ class Object {
   // True while the object exists and its file handle is open.
   bool valid() const noexcept;
   ObjectKind kind() const;
+
+  // A reference to this object (see reference.hpp). Throws Error(closed).
+  ObjectRef ref() const;
+  // This object as a Dataset / Group handle. Throws type_mismatch for the other kind,
+  // closed for an empty handle.
+  Dataset to_dataset() const;
+  Group to_group() const;
 
   // Handles compare equal when they refer to the same object.
   friend bool operator==(const Object& a, const Object& b) noexcept { return a.node_ == b.node_; }

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 #include "chunk/chunk_cache.hpp"
 #include "core/memory_budget.hpp"
@@ -37,6 +38,14 @@ class FileImage {
   // Guards the tree's structure, names and attributes.
   mutable std::shared_mutex tree_mutex;
   const std::shared_ptr<GroupNode> root;
+
+  // Node id -> node, for ObjectRef lookups: a cache rebuilt from the tree on a miss (entries
+  // of removed nodes are rejected when found). Guarded by index_mutex (taken under the tree
+  // mutex, shared or exclusive). See core/reference.cpp.
+  std::mutex index_mutex;
+  std::unordered_map<std::uint64_t, std::weak_ptr<Node>> node_index;
+  // The live node with `id` in this image's tree, or null. Requires the tree mutex.
+  std::shared_ptr<Node> find_node(std::uint64_t id);
 
   // Registry bookkeeping, guarded by the registry's mutex.
   std::size_t open_count = 0;

@@ -32,6 +32,12 @@ struct AttrValue {
 
 using AttrTable = std::map<std::string, AttrValue, std::less<>>;
 
+// A process-unique, never reused, non-zero node id (0 is the null object reference).
+inline std::uint64_t next_node_id() noexcept {
+  static std::atomic<std::uint64_t> counter{0};
+  return counter.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
 // Fields are guarded by the image's tree mutex unless noted.
 struct Node {
   explicit Node(ObjectKind k) : kind(k) {}
@@ -40,6 +46,8 @@ struct Node {
   Node& operator=(const Node&) = delete;
 
   const ObjectKind kind;
+  // What an ObjectRef to this node holds; stable across moves.
+  const std::uint64_t id = next_node_id();
   GroupNode* parent = nullptr;  // null for the root and for removed subtrees
   std::string name;
   std::atomic<bool> removed{false};  // set once, under the tree mutex (and data mutex)
@@ -64,6 +72,10 @@ struct DatasetNode : Node {
   // Variable-length element bytes, for datasets of vlen string / sequence type (the layout
   // then stores VlenHandles).
   std::unique_ptr<VlenHeap> vlen;
+  // Dimension scales attached to each dimension (node ids of the scale datasets, in attach
+  // order); empty, or one entry per dimension. Guarded by the tree mutex. Written as the
+  // DIMENSION_LIST / REFERENCE_LIST attributes (see core/reference.cpp).
+  std::vector<std::vector<std::uint64_t>> dim_scales;
 };
 
 // Absolute path of `node`. Requires the tree mutex (shared or exclusive).

@@ -191,8 +191,15 @@ DatatypeMessage encode_type(const DType& t, Format format, int depth) {
       raise_version(m, max_version(m));
       return m;
     }
-    case TypeClass::reference:
-      break;
+    case TypeClass::reference: {
+      // H5T_STD_REF_OBJ: an 8-byte object header address.
+      DatatypeMessage m;
+      m.version = base_version(format);
+      m.type_class = DatatypeClass::reference;
+      m.size = 8;
+      m.reference_type = ReferenceType::object;
+      return m;
+    }
   }
   fail(ErrorCode::unsupported, "datatype " + t.name() + " is not supported by the HDF5 writer");
 }

@@ -74,8 +74,11 @@ std::uint64_t place_object_header(Context& ctx, MessageBuilder build, std::uint3
 }
 
 PlacedObject place_node(Context& ctx, const Node& node) {
-  if (node.kind == ObjectKind::group) return place_group(ctx, static_cast<const GroupNode&>(node));
-  return place_dataset(ctx, static_cast<const DatasetNode&>(node));
+  const PlacedObject placed = node.kind == ObjectKind::group
+                                  ? place_group(ctx, static_cast<const GroupNode&>(node))
+                                  : place_dataset(ctx, static_cast<const DatasetNode&>(node));
+  ctx.object_headers[node.id] = placed.header;
+  return placed;
 }
 
 namespace {
@@ -120,7 +123,10 @@ std::uint64_t write_hdf5(FileImage& image, const WriteSettings& settings, ByteSi
   const std::uint64_t sb_size = superblock_size(sb.version, sb.sizes);
   ctx.next = sb_size;
 
+  collect_references(ctx, *image.root);
   const PlacedObject root = place_group(ctx, *image.root);
+  ctx.object_headers[image.root->id] = root.header;
+  for (std::size_t i = 0; i < ctx.after_placement.size(); ++i) ctx.after_placement[i]();
   sb.eof_address = ctx.next;
   sb.root_object_header = root.header;
   if (!ctx.latest()) {

@@ -61,8 +61,7 @@ std::vector<HeaderMessage> dataset_messages(const DatasetState& st, const FileSi
     }
     msgs.push_back(make_message(HeaderMessageType::filter_pipeline, encode_filter_pipeline(p)));
   }
-  for (const auto& m : st.attrs.dense_info) msgs.push_back(m);
-  for (const auto& m : st.attrs.messages) msgs.push_back(m);
+  for (auto& m : st.attrs.all()) msgs.push_back(std::move(m));
   return msgs;
 }
 
@@ -142,6 +141,21 @@ void translate_vlen_chunks(Context& ctx, const DatasetNode& ds, DatasetState& st
   }
 }
 
+// Datasets of object references store node ids; HDF5 wants object header addresses, known
+// only once every header is placed. Runs after placement: chunks are decoded, translated and
+// re-encoded (their sizes may change, so they are allocated only then).
+void translate_reference_chunks(const Context& ctx, const DatasetNode& ds, DatasetState& st,
+                                std::uint64_t chunk_bytes) {
+  std::vector<std::byte> decoded(chunk_bytes);
+  for (StoredChunk& c : st.chunks) {
+    decode_stored_chunk(*ds.layout, c.bytes, c.mask, decoded);
+    translate_references(ctx, ds.dtype, decoded);
+    auto out = std::make_shared<std::vector<std::byte>>();
+    c.mask = encode_stored_chunk(*ds.layout, decoded, *out);
+    c.owned = std::move(out);
+  }
+}
+
 std::uint64_t alloc_chunk(Context& ctx, const StoredChunk& c) {
   return ctx.alloc(c.data().size(), [owned = c.owned, bytes = c.bytes](ByteSink& sink) {
     sink.write(owned ? std::span<const std::byte>(*owned) : bytes);
@@ -162,6 +176,11 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
   }
   const bool vlen = ds.dtype.has_vlen();
   if (vlen && !ds.vlen) fail(ErrorCode::unsupported, where(ds) + ": vlen data without a heap");
+  const bool refs = has_reference(ds.dtype);
+  if (refs && vlen) {
+    fail(ErrorCode::unsupported,
+         where(ds) + ": variable-length data holding object references cannot be written");
+  }
 
   st->space.version = ctx.latest() ? 2 : 1;
   if (ds.shape.empty()) {
@@ -231,7 +250,16 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
       ctx, [st, sizes, latest] { return dataset_messages(*st, sizes, latest); });
 
   if (!chunked) {
-    if (!contiguous.empty()) {
+    if (!contiguous.empty() && refs) {
+      // Translated at emission, when every object header address is known.
+      const Context* c = &ctx;
+      st->layout.address =
+          ctx.alloc(contiguous.size(), [contiguous, c, t = ds.dtype](ByteSink& sink) {
+            std::vector<std::byte> bytes(contiguous.begin(), contiguous.end());
+            translate_references(*c, t, bytes);
+            sink.write(bytes);
+          });
+    } else if (!contiguous.empty()) {
       st->layout.address = ctx.alloc(
           contiguous.size(), [contiguous, vlen_data](ByteSink& sink) { sink.write(contiguous); });
     }
@@ -256,6 +284,17 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
     ctx.alloc(size, [records, layout_dims, at, sizes](ByteSink& sink) {
       sink.write(encode_chunk_btree(*records, layout_dims, at, sizes).bytes);
     });
+    if (refs) {
+      ctx.after_placement.push_back([&ctx, &ds, st, records, chunk_bytes] {
+        translate_reference_chunks(ctx, ds, *st, chunk_bytes);
+        for (std::size_t i = 0; i < st->chunks.size(); ++i) {
+          (*records)[i].size = static_cast<std::uint32_t>(st->chunks[i].data().size());
+          (*records)[i].filter_mask = st->chunks[i].mask;
+          (*records)[i].address = alloc_chunk(ctx, st->chunks[i]);
+        }
+      });
+      return placed;
+    }
     for (std::size_t i = 0; i < st->chunks.size(); ++i) {
       (*records)[i].address = alloc_chunk(ctx, st->chunks[i]);
     }
@@ -265,6 +304,23 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
   ChunkIndexInput& in = *st->index;
   for (const StoredChunk& c : st->chunks) {
     in.chunks.push_back({c.grid, kUndefinedAddress, c.data().size(), c.mask});
+  }
+  if (refs) {
+    if (in.kind != IndexKind::single_chunk) st->layout.address = place_chunk_index(ctx, st->index);
+    ctx.after_placement.push_back([&ctx, &ds, st, chunk_bytes] {
+      translate_reference_chunks(ctx, ds, *st, chunk_bytes);
+      ChunkIndexInput& index = *st->index;
+      for (std::size_t i = 0; i < st->chunks.size(); ++i) {
+        index.chunks[i].size = st->chunks[i].data().size();
+        index.chunks[i].filter_mask = st->chunks[i].mask;
+        index.chunks[i].address = alloc_chunk(ctx, st->chunks[i]);
+      }
+      if (index.kind == IndexKind::single_chunk) {
+        st->layout.address = index.chunks[0].address;
+        st->layout.single_chunk = {index.chunks[0].size, index.chunks[0].filter_mask};
+      }
+    });
+    return placed;
   }
   if (in.kind == IndexKind::single_chunk) {
     st->layout.address = alloc_chunk(ctx, st->chunks[0]);

@@ -79,13 +79,12 @@ DenseStorage place_dense_links(Context& ctx, std::vector<std::vector<std::byte>>
   return out;
 }
 
-DenseStorage place_dense_attributes(Context& ctx, std::vector<std::vector<std::byte>> attrs,
+DenseStorage place_dense_attributes(Context& ctx,
+                                    std::shared_ptr<std::vector<std::vector<std::byte>>> attrs,
                                     const std::vector<std::string>& names) {
   DenseStorage out;
   std::vector<std::vector<std::byte>> ids;
-  out.heap =
-      place_heap(ctx, std::make_shared<std::vector<std::vector<std::byte>>>(std::move(attrs)),
-                 kAttributeHeapParams, ids);
+  out.heap = place_heap(ctx, std::move(attrs), kAttributeHeapParams, ids);
   std::vector<std::uint32_t> hashes;
   std::vector<std::vector<std::byte>> records;
   for (std::size_t i : hash_order(names, hashes)) {

@@ -20,8 +20,7 @@ constexpr std::size_t kMaxCompactLinks = 8;
 
 std::vector<HeaderMessage> with_attributes(std::vector<HeaderMessage> msgs,
                                            const AttributePlan& a) {
-  for (const auto& m : a.dense_info) msgs.push_back(m);
-  for (const auto& m : a.messages) msgs.push_back(m);
+  for (auto& m : a.all()) msgs.push_back(std::move(m));
   return msgs;
 }
 

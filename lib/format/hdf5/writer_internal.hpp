@@ -18,6 +18,8 @@
 #include <shared_mutex>
 #include <span>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/node.hpp"
@@ -42,6 +44,23 @@ struct Context {
   // Data locks of every dataset, held from planning to the end of emission so the spans the
   // blocks refer to stay valid.
   std::vector<std::shared_lock<std::shared_mutex>> data_locks;
+
+  // Object references (writer_references.cpp). Object header address of every node placed
+  // so far, by node id; the ids of every node in the tree (known before planning starts);
+  // the REFERENCE_LIST entries (dataset id, dimension) of each scale, by scale id.
+  std::unordered_map<std::uint64_t, std::uint64_t> object_headers;
+  std::unordered_set<std::uint64_t> in_file;
+  std::unordered_map<std::uint64_t, std::vector<std::pair<std::uint64_t, std::uint32_t>>>
+      reference_lists;
+  // Run in order once every object header is placed and before emission: they turn node ids
+  // into addresses in buffers whose sizes were fixed while planning, and may allocate more
+  // blocks (re-encoded chunks of reference datasets).
+  std::vector<std::function<void()>> after_placement;
+  // The header address of node `id`; 0 (a null reference) for ids not in the file.
+  std::uint64_t reference_address(std::uint64_t id) const {
+    auto it = object_headers.find(id);
+    return it == object_headers.end() ? 0 : it->second;
+  }
 
   bool latest() const noexcept { return format == Format::latest; }
   // Reserves `size` bytes at the end of the file, to be produced by `emit`.
@@ -121,8 +140,22 @@ class VlenTranslator {
 struct AttributePlan {
   std::vector<HeaderMessage> messages;    // compact attribute messages (with final bodies)
   std::vector<HeaderMessage> dense_info;  // attribute info message when dense
+  // Bodies holding object references, filled in after placement: (index in messages, body).
+  std::vector<std::pair<std::size_t, std::shared_ptr<const std::vector<std::byte>>>> late;
+  // dense_info then messages, with the late bodies in place (call at emission).
+  std::vector<HeaderMessage> all() const;
 };
 AttributePlan plan_attributes(Context& ctx, const Node& node);
+
+// ---- object references and dimension scales (writer_references.cpp) ----
+
+// True if `t` holds object references (also inside compounds and arrays).
+bool has_reference(const DType& t);
+// Replaces the node ids of every reference in `elements` (whole elements of `t`) by their
+// object header addresses (little-endian, 0 for objects not in the file).
+void translate_references(const Context& ctx, const DType& t, std::span<std::byte> elements);
+// Fills ctx.in_file and ctx.reference_lists from the tree under `root`.
+void collect_references(Context& ctx, const GroupNode& root);
 
 // ---- objects (writer_groups.cpp, writer_datasets.cpp) ----
 
@@ -149,7 +182,9 @@ struct DenseStorage {
 DenseStorage place_dense_links(Context& ctx, std::vector<std::vector<std::byte>> links,
                                const std::vector<std::string>& names);
 // Dense attribute storage: encoded attribute message bodies and names (v2 B-tree type 8).
-DenseStorage place_dense_attributes(Context& ctx, std::vector<std::vector<std::byte>> attrs,
+// The bodies may still change (same sizes) until emission.
+DenseStorage place_dense_attributes(Context& ctx,
+                                    std::shared_ptr<std::vector<std::vector<std::byte>>> attrs,
                                     const std::vector<std::string>& names);
 
 // ---- latest-format chunk indexes (writer_chunk_index.cpp) ----

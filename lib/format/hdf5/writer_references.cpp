@@ -1,0 +1,48 @@
+// Object references for the writer: node ids become object header addresses once every
+// header is placed; dimension scale attachments become DIMENSION_LIST / REFERENCE_LIST.
+#include "format/hdf5/references.hpp"
+#include "format/hdf5/writer_internal.hpp"
+
+namespace h5mem::detail::hdf5w {
+
+bool has_reference(const DType& t) {
+  return dtype_has_reference(t);
+}
+
+void translate_references(const Context& ctx, const DType& t, std::span<std::byte> elements) {
+  map_references(t, elements, false,
+                 [&ctx](std::uint64_t id) { return ctx.reference_address(id); });
+}
+
+void collect_references(Context& ctx, const GroupNode& root) {
+  // Each node once, even when hard links (from files read) reach it twice.
+  std::vector<const Node*> nodes{&root};
+  ctx.in_file.insert(root.id);
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (nodes[i]->kind == ObjectKind::group) {
+      for (const auto& [name, child] : static_cast<const GroupNode*>(nodes[i])->children) {
+        if (ctx.in_file.insert(child->id).second) nodes.push_back(child.get());
+      }
+    }
+  }
+  for (const Node* n : nodes) {
+    if (n->kind != ObjectKind::dataset) continue;
+    const auto& ds = static_cast<const DatasetNode&>(*n);
+    for (std::size_t d = 0; d < ds.dim_scales.size(); ++d) {
+      for (std::uint64_t scale : ds.dim_scales[d]) {
+        if (ctx.in_file.count(scale)) {
+          ctx.reference_lists[scale].emplace_back(ds.id, static_cast<std::uint32_t>(d));
+        }
+      }
+    }
+  }
+}
+
+std::vector<HeaderMessage> AttributePlan::all() const {
+  std::vector<HeaderMessage> out(dense_info);
+  out.insert(out.end(), messages.begin(), messages.end());
+  for (const auto& [k, body] : late) out[dense_info.size() + k].body = *body;
+  return out;
+}
+
+}  // namespace h5mem::detail::hdf5w
