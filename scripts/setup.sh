@@ -7,7 +7,8 @@ set -euo pipefail
 want=(g++ meson ninja-build pkg-config zlib1g-dev libdeflate-dev libcli11-dev python3)
 case "${1:-build}" in
   build) ;;
-  test) want+=(doctest-dev python3-h5py python3-numpy hdf5-tools) ;;
+  test) want+=(doctest-dev python3-h5py python3-numpy hdf5-tools netcdf-bin python3-netcdf4
+        python3-tables) ;;
   bench) want+=(libbenchmark-dev libhdf5-dev) ;;
   *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
 esac

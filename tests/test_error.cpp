@@ -133,10 +133,15 @@ TEST_CASE("every error code the core can raise, from real bad input") {
     CHECK_CODE_MSG(f.dataset("/grp"), ErrorCode::type_mismatch, name, "/grp");
   }
   SUBCASE("unsupported") {
-    // Plain filesystem paths are reserved for the backing store; nothing may be created.
-    CHECK_CODE_MSG(File::create("plain-file.h5"), ErrorCode::unsupported, "plain-file.h5");
-    CHECK_CODE(File::open("plain-file.h5", Mode::open_or_create), ErrorCode::unsupported);
-    CHECK_FALSE(std::filesystem::exists("plain-file.h5"));
+    // A variable-length type nested in a compound has no dataset storage yet.
+    const std::string name = h5t::mem_name("error-unsupported");
+    File f = File::create(name);
+    const h5mem::DType nested = h5mem::CompoundBuilder()
+                                    .add("s", h5mem::DType::vlen_string())
+                                    .add("x", h5mem::DType::floating(8))
+                                    .build();
+    CHECK_CODE_MSG(f.create_dataset("d", nested, {2}), ErrorCode::unsupported, name, "/d");
+    CHECK_FALSE(f.contains("d"));
   }
   SUBCASE("out_of_space") {
     const std::string small = h5t::mem_name("error-quota");

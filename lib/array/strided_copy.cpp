@@ -74,6 +74,10 @@ void move_rows_any(CopyDirection dir, std::byte* a, const std::uint64_t* aoff0, 
       return move_rows<32>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
     case 64:
       return move_rows<64>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+    case 128:
+      return move_rows<128>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
+    case 256:
+      return move_rows<256>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
     default:
       return move_rows<0>(dir, a, aoff0, n0, aoff1, n1, d, ds0, ds1, run);
   }

@@ -69,6 +69,7 @@ void AttributeSet::set_raw(std::string_view name, const DType& dtype, const Shap
   std::uint64_t payload = v.payload();
 
   std::unique_lock lock(img->tree_mutex);
+  img->touch();
   detail::check_alive(*file_, *node_);
   auto it = node_->attrs.find(name);
   std::uint64_t old = it == node_->attrs.end() ? 0 : it->second.payload();
@@ -118,6 +119,7 @@ void AttributeSet::remove(std::string_view name) const {
   auto img = detail::acquire(file_);
   {
     std::unique_lock lock(img->tree_mutex);
+    img->touch();
     detail::check_alive(*file_, *node_);
     auto it = node_->attrs.find(name);
     if (it != node_->attrs.end() && file_->writable()) {

@@ -40,6 +40,7 @@ auto locked(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& 
       if (!file->writable()) fail(ErrorCode::invalid_argument, "the file was opened read-only");
       std::unique_lock lock(ds.data_mutex);
       check_alive(*file, ds);
+      img->touch();
       return fn(ds, *img);
     } else {
       std::shared_lock lock(ds.data_mutex);

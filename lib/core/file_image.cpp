@@ -1,5 +1,7 @@
 #include "core/file_image.hpp"
 
+#include "core/backing_store.hpp"
+
 namespace h5mem::detail {
 
 std::uint64_t AttrValue::payload() const {

@@ -16,6 +16,8 @@
 
 namespace h5mem::detail {
 
+struct BackingStore;
+
 // Shared by every open of one name. Destroyed when the last open releases it (and the
 // registry no longer keeps it); the destructor retires every node so that object handles
 // outliving their file throw Error(closed) and the element storage is freed at once.
@@ -38,6 +40,16 @@ class FileImage {
   // Guards the tree's structure, names and attributes.
   mutable std::shared_mutex tree_mutex;
   const std::shared_ptr<GroupNode> root;
+
+  // Format the image is written in (flush, save_as, to_bytes without a format).
+  std::atomic<Format> format{Format::earliest};
+  // Bumped by every change to the tree, attributes or elements (before the change, so a
+  // flush that read an older value always writes again).
+  std::atomic<std::uint64_t> generation{0};
+  void touch() noexcept { generation.fetch_add(1, std::memory_order_acq_rel); }
+  // Set for images named by a filesystem path (see core/backing_store.hpp); fixed before
+  // the image is shared.
+  std::unique_ptr<BackingStore> backing;
 
   // Node id -> node, for ObjectRef lookups: a cache rebuilt from the tree on a miss (entries
   // of removed nodes are rejected when found). Guarded by index_mutex (taken under the tree

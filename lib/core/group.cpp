@@ -51,6 +51,7 @@ static void create_at(const std::shared_ptr<detail::OpenFile>& file, const std::
   auto img = detail::acquire(file);
   detail::ParsedPath pp = parse_for(*file, path);
   std::unique_lock lock(img->tree_mutex);
+  img->touch();
   detail::check_alive(*file, *self);
   std::string shown = detail::join_path(*self, path);
   if (!file->writable()) {
@@ -176,6 +177,7 @@ void Group::remove(std::string_view path) const {
   auto img = detail::acquire(file_);
   auto pp = parse_for(*file_, path);
   std::unique_lock lock(img->tree_mutex);
+  img->touch();
   auto n = find_object(file_, *img, node_, path, pp);
   if (!file_->writable()) {
     detail::fail_at(ErrorCode::invalid_argument, file_->name(), detail::path_of(*n),
@@ -193,6 +195,7 @@ void Group::move(std::string_view from, std::string_view to) const {
   auto pp_from = parse_for(*file_, from);
   auto pp_to = parse_for(*file_, to);
   std::unique_lock lock(img->tree_mutex);
+  img->touch();
   auto n = find_object(file_, *img, node_, from, pp_from);
   std::string shown_to = detail::join_path(*node_, to);
   auto fail_to = [&](ErrorCode code, const std::string& msg) {

@@ -2,9 +2,11 @@
 
 #include <shared_mutex>
 
+#include "core/backing_store.hpp"
 #include "core/handle_access.hpp"
 #include "h5mem/attribute.hpp"
 #include "h5mem/file.hpp"
+#include "storage/env.hpp"
 
 namespace h5mem {
 
@@ -45,27 +47,81 @@ File File::create(std::string_view name, const CreateOptions& create, const File
 
 File File::open(std::string_view name, Mode mode, const FileOptions& options,
                 const CreateOptions& create) {
-  auto of = detail::registry_open(name, mode, create);
+  auto of = detail::registry_open(name, mode, create, options);
   auto img = of->acquire();
   if (options.threads()) img->threads.store(*options.threads(), std::memory_order_relaxed);
   if (options.cache_bytes()) img->cache.set_capacity(*options.cache_bytes());
-  if (options.validate_utf8()) img->validate_utf8.store(*options.validate_utf8(), std::memory_order_relaxed);
+  if (options.validate_utf8())
+    img->validate_utf8.store(*options.validate_utf8(), std::memory_order_relaxed);
   return File(std::move(of), img->root);
 }
 
-const std::string& File::name() const { return file_name(); }
+const std::string& File::name() const {
+  return file_name();
+}
 
 Mode File::mode() const {
   if (!file_) detail::fail(ErrorCode::closed, "empty handle: it does not refer to any file");
   return file_->writable() ? Mode::read_write : Mode::read_only;
 }
 
-std::uint64_t File::bytes_held() const { return detail::acquire(file_)->budget.held(); }
-
-void File::close() {
-  if (file_) file_->close();
+std::uint64_t File::bytes_held() const {
+  return detail::acquire(file_)->budget.held();
 }
 
-bool File::is_open() const noexcept { return file_ && file_->is_open(); }
+void File::close() {
+  if (!file_ || !file_->is_open()) return;
+  auto img = file_->acquire();
+  // The last close writes the file back; doing it here rather than in the release lets the
+  // error reach the caller, with the file still open so nothing is lost.
+  if (img->backing && img->backing->policy == FlushPolicy::on_close &&
+      detail::registry_is_last_open(*img)) {
+    detail::flush_image(*img);
+  }
+  img.reset();
+  file_->close();
+}
+
+void File::flush() {
+  auto img = detail::acquire(file_);
+  if (!file_->writable()) return;
+  detail::flush_image(*img);
+}
+
+void File::save_as(std::string_view path, const SaveOptions& options) const {
+  auto img = detail::acquire(file_);
+  const std::string key = detail::normalize_path(path);
+  detail::save_image(*img, key, options.format().value_or(img->format.load()),
+                     detail::Env::posix());
+}
+
+std::vector<std::byte> File::to_bytes(const SaveOptions& options) const {
+  auto img = detail::acquire(file_);
+  return detail::image_bytes(*img, options.format().value_or(img->format.load()));
+}
+
+File File::open_image(std::string_view name, std::span<const std::byte> image, Mode mode,
+                      const ImageOptions& image_options, const FileOptions& options) {
+  if (mode != Mode::read_only && mode != Mode::read_write) {
+    detail::fail_at(ErrorCode::invalid_argument, name, "",
+                    "open_image takes Mode::read_only or Mode::read_write");
+  }
+  // The reader copies what it keeps (encoded chunks, metadata) during the call, so both
+  // ownership modes are honoured without copying the whole image first.
+  (void)image_options;
+  auto img = std::make_shared<detail::FileImage>(std::string(name), CreateOptions{});
+  if (options.format()) img->format.store(*options.format());
+  detail::load_into(*img, image, name);
+  if (options.format()) img->format.store(*options.format());
+  auto of = detail::registry_adopt(name, img, mode == Mode::read_write);
+  if (options.threads()) img->threads.store(*options.threads(), std::memory_order_relaxed);
+  if (options.cache_bytes()) img->cache.set_capacity(*options.cache_bytes());
+  if (options.validate_utf8()) img->validate_utf8.store(*options.validate_utf8());
+  return File(std::move(of), img->root);
+}
+
+bool File::is_open() const noexcept {
+  return file_ && file_->is_open();
+}
 
 }  // namespace h5mem

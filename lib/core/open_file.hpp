@@ -37,10 +37,18 @@ class OpenFile {
 };
 
 // Registry entry points used by File (defined in registry.cpp).
+// Names other than mem:// are filesystem paths (loaded into memory, written back per
+// `options`; see core/backing_store.hpp).
 std::shared_ptr<OpenFile> registry_open(std::string_view name, Mode mode,
-                                        const CreateOptions& create);
+                                        const CreateOptions& create, const FileOptions& options);
+// Registers the new `image` under the mem:// `name` (already_exists if taken) and opens it.
+std::shared_ptr<OpenFile> registry_adopt(std::string_view name, std::shared_ptr<FileImage> image,
+                                         bool writable);
+// True if `image` has exactly one open left (the caller's).
+bool registry_is_last_open(const FileImage& image) noexcept;
 // Called once per open when it closes: drops the name of an until_close image whose last
-// open this was.
+// open this was, writing a path image back first if it changed (errors go to stderr: the
+// caller is a destructor or close(), which flushed already).
 void registry_release(FileImage& image) noexcept;
 
 }  // namespace h5mem::detail
