@@ -6,6 +6,7 @@
 
 #include "core/fail.hpp"
 #include "core/file_image.hpp"
+#include "format/hdf5/messages/reference_count.hpp"
 #include "format/hdf5/superblock.hpp"
 #include "format/hdf5/writer_internal.hpp"
 
@@ -51,6 +52,17 @@ ObjectHeaderPlan header_plan(const Context&) {
 }  // namespace
 
 std::uint64_t place_object_header(Context& ctx, MessageBuilder build, std::uint32_t refcount) {
+  if (ctx.pending_refcount > 1) refcount = ctx.pending_refcount;
+  ctx.pending_refcount = 0;
+  if (refcount > 1 && ctx.latest()) {
+    // Version 2 headers carry the count in a message (version 1 has a prefix field).
+    build = [inner = std::move(build), refcount] {
+      std::vector<HeaderMessage> m = inner();
+      m.push_back(make_message(HeaderMessageType::reference_count,
+                               encode_reference_count(ReferenceCountMessage{0, refcount})));
+      return m;
+    };
+  }
   const ObjectHeader prefix = header_prefix(ctx, refcount);
   const ObjectHeaderPlan plan = header_plan(ctx);
   ObjectHeader planned = plan_object_header(prefix, build(), plan, ctx.sizes);
@@ -74,10 +86,21 @@ std::uint64_t place_object_header(Context& ctx, MessageBuilder build, std::uint3
 }
 
 PlacedObject place_node(Context& ctx, const Node& node) {
+  if (auto it = ctx.placed.find(node.id); it != ctx.placed.end()) {
+    PlacedObject again;  // a second hard link: point at the object already placed
+    again.header = it->second.header;
+    again.btree = it->second.btree;
+    again.heap = it->second.heap;
+    again.is_group = it->second.is_group;
+    return again;
+  }
+  auto lc = ctx.link_counts.find(node.id);
+  ctx.pending_refcount = lc == ctx.link_counts.end() ? 1 : lc->second;
   const PlacedObject placed = node.kind == ObjectKind::group
                                   ? place_group(ctx, static_cast<const GroupNode&>(node))
                                   : place_dataset(ctx, static_cast<const DatasetNode&>(node));
   ctx.object_headers[node.id] = placed.header;
+  ctx.placed[node.id] = PlacedObjectRef{placed.header, placed.btree, placed.heap, placed.is_group};
   return placed;
 }
 

@@ -36,6 +36,11 @@ struct Block {
   std::function<void(ByteSink&)> emit;  // writes exactly `size` bytes
 };
 
+struct PlacedObjectRef {
+  std::uint64_t header = 0, btree = 0, heap = 0;
+  bool is_group = false;
+};
+
 struct Context {
   Format format = Format::earliest;
   FileSizes sizes;
@@ -61,6 +66,13 @@ struct Context {
     auto it = object_headers.find(id);
     return it == object_headers.end() ? 0 : it->second;
   }
+
+  // Hard links: how many links reach each node (from files read, one node can sit under
+  // several names) and what was placed for it, so it is written once and linked to from
+  // every parent, with the right reference count in its header.
+  std::unordered_map<std::uint64_t, std::uint32_t> link_counts;
+  std::unordered_map<std::uint64_t, PlacedObjectRef> placed;
+  std::uint32_t pending_refcount = 0;  // for the next object header placed (place_node)
 
   bool latest() const noexcept { return format == Format::latest; }
   // Reserves `size` bytes at the end of the file, to be produced by `emit`.
