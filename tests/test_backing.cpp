@@ -216,7 +216,7 @@ TEST_CASE("a failure at any write call of a flush keeps the old file and the dat
   const std::uint64_t calls = fenv.calls();
   std::filesystem::remove("probe.h5");
   REQUIRE(calls >= 4u);  // create, append, sync, close, rename, sync_dir
-  for (int err : {ENOSPC, EIO}) {
+  for (int err : {ENOSPC, EIO, EACCES}) {
     for (std::uint64_t i = 1; i <= calls; ++i) {
       CAPTURE(i);
       CAPTURE(err);
@@ -272,4 +272,19 @@ TEST_CASE("close() reports a failed write-back and keeps the file open; data is 
   check_content(File::open("dir/x.h5"), 8.0);
   std::filesystem::remove_all("dir");
   std::filesystem::remove("rescued.h5");
+}
+
+TEST_CASE("a flush into a directory that is gone is io_error naming the path; data survives") {
+  std::filesystem::create_directory("gone");
+  File f = File::create("gone/x.h5", {}, FileOptions{}.flush_policy(FlushPolicy::manual));
+  fill(f, 9.0);
+  std::filesystem::remove_all("gone");
+  CHECK_CODE_MSG(f.flush(), ErrorCode::io_error, "gone/x.h5");
+  check_content(f, 9.0);
+  f.save_as("saved.h5");
+  check_content(File::open("saved.h5"), 9.0);
+  CHECK_FALSE(std::filesystem::exists("gone"));
+  f.close();  // manual policy: nothing is written at close
+  CHECK_FALSE(std::filesystem::exists("gone"));
+  std::filesystem::remove("saved.h5");
 }
