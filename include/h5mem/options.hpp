@@ -195,7 +195,9 @@ class DatasetOptions {
     deflate_ = level;
     return *this;
   }
-  std::optional<unsigned> deflate() const { return deflate_; }
+  // The deflate level set, if any. (Named apart from the setter: on a non-const object
+  // `o.deflate()` would call the setter with its default level.)
+  std::optional<unsigned> deflate_level() const { return deflate_; }
 
   // LZF compression as h5py's lzf filter (id 32000). Not combinable with deflate.
   DatasetOptions& lzf() {

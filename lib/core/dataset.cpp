@@ -188,6 +188,7 @@ void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) c
     return read_strings(std::span<std::string>(static_cast<std::string*>(buffer), n));
   }
   locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
+    detail::check_data_access(ds);
     check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, true);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = current_plan(*plan_, ds.shape, replanned);

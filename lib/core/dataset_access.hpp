@@ -18,10 +18,15 @@ inline DatasetNode& ds_node(const std::shared_ptr<Node>& n) {
 // The plan to use now: `plan` if the dataset still has the extent it was made for,
 // otherwise the same selection resolved against the current extent.
 inline const SelectionPlan& current_plan(const SelectionPlan& plan, const Shape& extent,
-                                          std::optional<SelectionPlan>& replanned) {
+                                         std::optional<SelectionPlan>& replanned) {
   if (plan.extent == extent) return plan;
   replanned = replan(plan, extent);
   return *replanned;
+}
+
+// Throws Error(unsupported) for a dataset whose stored data cannot be decoded.
+inline void check_data_access(const DatasetNode& ds) {
+  if (!ds.unreadable.empty()) fail(ErrorCode::unsupported, ds.unreadable);
 }
 
 inline IoContext io_of(FileImage& img) {
@@ -31,8 +36,7 @@ inline IoContext io_of(FileImage& img) {
 // Runs `fn` on the dataset under its data lock (shared or exclusive), after checking the
 // handle, with file and path context added to any error.
 template <bool kExclusive, class Fn>
-auto locked(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& node,
-            Fn&& fn) {
+auto locked(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& node, Fn&& fn) {
   auto img = acquire(file);
   auto& ds = ds_node(node);
   return with_context(*file, *img, ds, [&] {
@@ -40,6 +44,7 @@ auto locked(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& 
       if (!file->writable()) fail(ErrorCode::invalid_argument, "the file was opened read-only");
       std::unique_lock lock(ds.data_mutex);
       check_alive(*file, ds);
+      check_data_access(ds);
       img->touch();
       return fn(ds, *img);
     } else {
@@ -49,6 +54,5 @@ auto locked(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& 
     }
   });
 }
-
 
 }  // namespace h5mem::detail

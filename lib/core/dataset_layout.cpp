@@ -16,12 +16,12 @@ namespace {
 constexpr std::uint64_t kMaxChunkBytes = 0xffffffffull;
 
 std::vector<FilterSpec> filter_specs(const DatasetOptions& o) {
-  if (o.deflate() && o.lzf_enabled()) {
+  if (o.deflate_level() && o.lzf_enabled()) {
     fail(ErrorCode::invalid_argument, "deflate and lzf cannot both be applied");
   }
   std::vector<FilterSpec> specs;
   if (o.shuffle_enabled()) specs.push_back(shuffle_spec());
-  if (o.deflate()) specs.push_back(deflate_spec(*o.deflate()));
+  if (o.deflate_level()) specs.push_back(deflate_spec(*o.deflate_level()));
   if (o.lzf_enabled()) specs.push_back(lzf_spec());
   if (o.fletcher32_enabled()) specs.push_back(fletcher32_spec());
   return specs;

@@ -118,6 +118,7 @@ void Selection::write_vlen_raw(const DType& mem_base, std::span<const VlenView> 
 
 void Selection::read_vlen_raw(const DType& mem_base, const VlenSink& sink) const {
   detail::locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
+    detail::check_data_access(ds);
     check_vlen_types(ds, mem_base, false);
     std::optional<detail::SelectionPlan> replanned;
     const auto& plan = detail::current_plan(*plan_, ds.shape, replanned);

@@ -72,6 +72,10 @@ struct DatasetNode : Node {
   // Variable-length element bytes, for datasets of vlen string / sequence type (the layout
   // then stores VlenHandles).
   std::unique_ptr<VlenHeap> vlen;
+  // Set (once, by the file reader) for a dataset whose stored data h5mem cannot decode,
+  // e.g. a filter it does not implement: names the reason. Its metadata and attributes
+  // stay available; reading, writing, resizing or saving it raises unsupported.
+  std::string unreadable;
   // Dimension scales attached to each dimension (node ids of the scale datasets, in attach
   // order); empty, or one entry per dimension. Guarded by the tree mutex. Written as the
   // DIMENSION_LIST / REFERENCE_LIST attributes (see core/reference.cpp).

@@ -131,7 +131,7 @@ struct Manifest {
       << ",\"chunks\":" << (ds.chunks().empty() ? "null" : shape_json(ds.chunks()))
       << ",\"shuffle\":" << (o.shuffle_enabled() ? "true" : "false")
       << ",\"fletcher32\":" << (o.fletcher32_enabled() ? "true" : "false")
-      << ",\"deflate\":" << (o.deflate() ? std::to_string(*o.deflate()) : "null")
+      << ",\"deflate\":" << (o.deflate_level() ? std::to_string(*o.deflate_level()) : "null")
       << ",\"lzf\":" << (o.lzf_enabled() ? "true" : "false")
       << ",\"fill\":" << (fill_hex.empty() ? "null" : quote(fill_hex)) << ",\"data\":";
     if (t.is_variable_string()) {

@@ -198,10 +198,19 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
     }
     opts.fill_value_raw(dt, fill.data());
   }
+  // A pipeline h5mem cannot decode leaves the dataset in the tree, marked unreadable, so the
+  // rest of the file (and this dataset's metadata) stays usable.
+  DatasetOptions plain = opts;
+  std::string unreadable;
   FilterPipelineMessage pipeline;
   if (const HeaderMessage* fm = find_message(h, HeaderMessageType::filter_pipeline)) {
     pipeline = decode_filter_pipeline(message_body(ctx, *fm), ctx.view.absolute(fm->address));
-    apply_filters(pipeline, opts, path);
+    try {
+      apply_filters(pipeline, opts, path);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::unsupported) throw;
+      unreadable = e.what();
+    }
   }
   switch (lm.layout_class) {
     case LayoutClass::compact:
@@ -223,13 +232,15 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       }
       opts.chunks(Shape(lm.chunk_dims.begin(), lm.chunk_dims.end()));
       opts.max_shape(ext.max_shape);
+      plain.chunks(Shape(lm.chunk_dims.begin(), lm.chunk_dims.end()));
+      plain.max_shape(ext.max_shape);
       break;
     case LayoutClass::virtual_storage:
       fail_ds(ErrorCode::unsupported, path, "virtual datasets are not supported");
   }
   NewLayout nl = [&] {
     try {
-      return make_dataset_layout(dt, ext.shape, opts);
+      return make_dataset_layout(dt, ext.shape, unreadable.empty() ? opts : plain);
     } catch (const Error& e) {
       // Options that create_dataset would reject are impossible in a valid file.
       ErrorCode code = e.code() == ErrorCode::unsupported ? e.code() : ErrorCode::corruption;
@@ -239,8 +250,21 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
   auto ds = std::make_shared<DatasetNode>(dt, ext.shape, nl.max_shape);
   ds->layout = std::move(nl.layout);
   if (vlen) ds->vlen = std::make_unique<VlenHeap>();
+  if (lm.layout_class == LayoutClass::chunked && unreadable.empty()) {
+    try {
+      check_filter_order(pipeline, *ds->layout, path);
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::unsupported) throw;
+      unreadable = e.what();
+    }
+  }
+  if (!unreadable.empty()) {
+    // Errors raised through the dataset's handles get the path added again.
+    if (unreadable.rfind(path + ": ", 0) == 0) unreadable.erase(0, path.size() + 2);
+    ds->unreadable = unreadable;
+    return ds;
+  }
   if (lm.layout_class == LayoutClass::chunked) {
-    check_filter_order(pipeline, *ds->layout, path);
     load_chunks(ctx, *ds, lm, ftype.size, !pipeline.filters.empty(), vlen_base, path);
   } else {
     try {

@@ -166,6 +166,8 @@ std::uint64_t alloc_chunk(Context& ctx, const StoredChunk& c) {
 
 PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
   ctx.data_locks.emplace_back(ds.data_mutex);
+  // Its stored bytes were never loaded (see DatasetNode::unreadable): nothing to write.
+  if (!ds.unreadable.empty()) fail(ErrorCode::unsupported, ds.unreadable);  // names the path
   const FileSizes sizes = ctx.sizes;
   auto st = std::make_shared<DatasetState>();
   const Layout& layout = *ds.layout;
