@@ -25,8 +25,8 @@ void Layout::load_contiguous(std::span<const std::byte>, MemoryBudget&) {
   fail(ErrorCode::invalid_argument, "contiguous data given to a layout that is not contiguous");
 }
 
-void Layout::load_chunk(std::span<const std::uint64_t>, std::span<const std::byte>,
-                        std::uint32_t, MemoryBudget&) {
+void Layout::load_chunk(std::span<const std::uint64_t>, std::span<const std::byte>, std::uint32_t,
+                        MemoryBudget&) {
   fail(ErrorCode::invalid_argument, "a chunk given to a layout that is not chunked");
 }
 
@@ -87,16 +87,7 @@ class ContiguousLayout final : public Layout {
                                       " bytes where the dataset needs " + std::to_string(nbytes_));
     }
     if (nbytes_ == 0) return;
-    if (!data_) {
-      budget.reserve(nbytes_);
-      try {
-        data_.reset(new std::byte[nbytes_]);
-      } catch (const std::bad_alloc&) {
-        budget.release(nbytes_);
-        fail(ErrorCode::out_of_space,
-             "cannot allocate " + std::to_string(nbytes_) + " bytes of dataset storage");
-      }
-    }
+    if (!data_) reserve_storage(budget);
     std::memcpy(data_.get(), bytes.data(), nbytes_);
   }
 
@@ -106,7 +97,8 @@ class ContiguousLayout final : public Layout {
   }
 
  private:
-  void allocate(const SelectionPlan& plan, MemoryBudget& budget) {
+  // Charges the budget, then allocates the (uninitialised) element storage.
+  void reserve_storage(MemoryBudget& budget) {
     budget.reserve(nbytes_);
     try {
       data_.reset(new std::byte[nbytes_]);
@@ -115,6 +107,10 @@ class ContiguousLayout final : public Layout {
       fail(ErrorCode::out_of_space,
            "cannot allocate " + std::to_string(nbytes_) + " bytes of dataset storage");
     }
+  }
+
+  void allocate(const SelectionPlan& plan, MemoryBudget& budget) {
+    reserve_storage(budget);
     // Left uninitialised only when this first write covers every element.
     if (plan.is_points || plan.n_elements * es_ != nbytes_) {
       fill_elements(data_.get(), nbytes_ / (es_ ? es_ : 1), fill_.data(), es_);
