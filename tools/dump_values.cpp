@@ -135,32 +135,8 @@ void append_string(std::string& out, std::string_view s, Style style) {
     return;
   }
   out += '"';
-  char buf[8];
   for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          std::snprintf(buf, sizeof buf, "\\%03o", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+    append_escaped_byte(out, c, EscapeStyle::text);
   }
   out += '"';
 }

@@ -123,33 +123,38 @@ void append_json_string(std::string& out, std::string_view s) {
       i += n;
       continue;
     }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+    append_escaped_byte(out, c, EscapeStyle::json);
     ++i;
   }
   out += '"';
+}
+
+void append_escaped_byte(std::string& out, unsigned char c, EscapeStyle style) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    default:
+      if (c < 0x20 || c == 0x7F) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, style == EscapeStyle::json ? "\\u%04x" : "\\%03o", c);
+        out += buf;
+      } else {
+        out += static_cast<char>(c);
+      }
+  }
 }
 
 void append_json_dims(std::string& out, const Shape& dims) {

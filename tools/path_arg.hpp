@@ -42,6 +42,11 @@ std::vector<FilterInfo> dataset_filters(const Dataset& ds);
 // "shuffle, deflate(4)"; "" without filters.
 std::string describe_filters(const std::vector<FilterInfo>& filters);
 
+// Appends byte `c` of a quoted string, escaped: quote, backslash, \n, \r, \t by name and
+// other control bytes as \u00XX (json) or octal \NNN (text, as h5dump prints them).
+enum class EscapeStyle { json, text };
+void append_escaped_byte(std::string& out, unsigned char c, EscapeStyle style);
+
 // JSON string literal of `s` (quoted, escaped). Bytes that are not valid UTF-8 are written
 // as \u00XX (their Latin-1 reading), so the output is always valid JSON.
 void append_json_string(std::string& out, std::string_view s);
