@@ -80,6 +80,11 @@ struct DatasetNode : Node {
   // order); empty, or one entry per dimension. Guarded by the tree mutex. Written as the
   // DIMENSION_LIST / REFERENCE_LIST attributes (see core/reference.cpp).
   std::vector<std::vector<std::uint64_t>> dim_scales;
+  // For a scale: the (dataset id, dimension) attachments in the order they were made, as
+  // H5DS keeps REFERENCE_LIST. Only an ordering hint (dim_scales is the truth): the writer
+  // skips entries no longer attached and appends attachments missing here. Guarded by the
+  // tree mutex.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> scale_users;
 };
 
 // Absolute path of `node`. Requires the tree mutex (shared or exclusive).

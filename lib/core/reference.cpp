@@ -190,7 +190,10 @@ void Dataset::attach_scale(unsigned dim, const Dataset& scale) const {
       img->touch();
       if (ds.dim_scales.size() != rank) ds.dim_scales.resize(rank);
       auto& v = ds.dim_scales[dim];
-      if (std::find(v.begin(), v.end(), scale.node_->id) == v.end()) v.push_back(scale.node_->id);
+      if (std::find(v.begin(), v.end(), scale.node_->id) == v.end()) {
+        v.push_back(scale.node_->id);
+        detail::ds_node(scale.node_).scale_users.emplace_back(node_->id, dim);
+      }
     }
   }
   if (problem) fail_here(file_, node_, code, *problem);
@@ -219,6 +222,8 @@ void Dataset::detach_scale(unsigned dim, const Dataset& scale) const {
       } else {
         img->touch();
         v->erase(it);
+        auto& users = detail::ds_node(scale.node_).scale_users;
+        std::erase(users, std::pair<std::uint64_t, std::uint32_t>(node_->id, dim));
       }
     }
   }

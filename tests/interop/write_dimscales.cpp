@@ -6,6 +6,7 @@
 //                               "scale PATH", "attach PATH DIM SCALEPATH",
 //                               "label PATH DIM LABEL", "ref PATH INDEX TARGET|null",
 //                               "attrref PATH NAME TARGET|null"
+//   write_dimscales copy SRC DST    opens SRC and saves it as DST (format latest)
 #include <h5mem/h5mem.hpp>
 
 #include <cstdio>
@@ -116,12 +117,16 @@ void dump(const File& f, const Group& g) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::cerr << "usage: write_dimscales write DIR | read FILE\n";
+  if (argc != 3 && !(argc == 4 && std::string(argv[1]) == "copy")) {
+    std::cerr << "usage: write_dimscales write DIR | read FILE | copy SRC DST\n";
     return 2;
   }
   const std::string mode = argv[1], arg = argv[2];
   try {
+    if (mode == "copy") {
+      File::open(arg, Mode::read_only).save_as(argv[3], SaveOptions{}.format(Format::latest));
+      return 0;
+    }
     if (mode == "write") {
       write_dims(arg + "/dims_earliest.h5", Format::earliest);
       write_dims(arg + "/dims_latest.h5", Format::latest);

@@ -45,6 +45,10 @@ struct ReaderContext {
   // DIMENSION_LIST attributes read: the dataset and, per dimension, the scales' header
   // addresses (made attachments by resolve_references).
   std::vector<std::pair<DatasetNode*, std::vector<std::vector<std::uint64_t>>>> dim_lists;
+  // REFERENCE_LIST attributes read: the scale and its (dataset address, dimension) entries
+  // (their order becomes DatasetNode::scale_users in resolve_references).
+  std::vector<std::pair<DatasetNode*, std::vector<std::pair<std::uint64_t, std::uint32_t>>>>
+      reference_lists;
 
   void note(const std::string& path, const std::string& what) {
     result.notes.push_back(path + ": " + what);
@@ -119,8 +123,8 @@ std::vector<std::uint16_t> pipeline_filter_ids(const Layout& layout);
 std::string known_filter_name(std::uint16_t id);
 
 // Object references and dimension scales (reader_references.cpp). read_scale_attribute
-// takes DIMENSION_LIST (into ctx.dim_lists) and drops REFERENCE_LIST; true if it consumed
-// `m`. resolve_references runs once the tree is built: stored addresses become node ids.
+// takes DIMENSION_LIST (into ctx.dim_lists) and REFERENCE_LIST (ctx.reference_lists); true if it
+// consumed `m`. resolve_references runs once the tree is built: stored addresses become node ids.
 struct AttributeMessage;
 bool read_scale_attribute(ReaderContext& ctx, const AttributeMessage& m, const DType& dt,
                           Node& node);

@@ -1,7 +1,7 @@
 // Object references for the reader: once every object is built, stored object header
 // addresses become node ids (in attributes and dataset elements), and the DIMENSION_LIST
 // attributes read become dimension scale attachments (REFERENCE_LIST is derived from them
-// when writing, so it is dropped).
+// when writing; only its order is kept).
 #include <cstring>
 
 #include "codec/filter.hpp"
@@ -59,14 +59,52 @@ void translate_dataset(ReaderContext& ctx, DatasetNode& ds,
   }
 }
 
+// Unsigned value of `size` (<= 8) bytes in `order`.
+std::uint64_t load_uint(const std::byte* p, std::size_t size, h5mem::ByteOrder order) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    const std::size_t b = order == h5mem::ByteOrder::big ? i : size - 1 - i;
+    v = (v << 8) | static_cast<std::uint8_t>(p[b]);
+  }
+  return v;
+}
+
+// H5DS's back references of a scale, {dataset reference, dimension} per attachment. The
+// attachments themselves come from the datasets' DIMENSION_LIST; only the order is kept
+// (REFERENCE_LIST lists them in attach order). False if `dt` is not H5DS's type.
+bool read_reference_list(ReaderContext& ctx, const AttributeMessage& m, const DType& dt,
+                         Node& node) {
+  if (dt.type_class() != TypeClass::compound || !dtype_has_reference(dt)) return false;
+  const Member* ref = nullptr;
+  const Member* dim = nullptr;
+  for (const Member& mem : dt.members()) {
+    if (mem.name == "dataset" && mem.type->type_class() == TypeClass::reference) ref = &mem;
+    if (mem.name == "dimension" && mem.type->type_class() == TypeClass::integer) dim = &mem;
+  }
+  // Anything else shaped like it is dropped as before: it is rebuilt from DIMENSION_LIST.
+  if (!ref || !dim || ref->type->size() > 8 || dim->type->size() > 8 ||
+      node.kind != ObjectKind::dataset) {
+    return true;
+  }
+  const std::uint64_t n = m.dataspace.element_count();
+  if (n > m.data.size() / dt.size()) fail_corrupt("attribute", 0, "REFERENCE_LIST value too short");
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> list;
+  list.reserve(static_cast<std::size_t>(n));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::byte* e = m.data.data() + i * dt.size();
+    list.emplace_back(load_uint(e + ref->offset, ref->type->size(), h5mem::ByteOrder::little),
+                      static_cast<std::uint32_t>(
+                          load_uint(e + dim->offset, dim->type->size(), dim->type->byte_order())));
+  }
+  ctx.reference_lists.emplace_back(&static_cast<DatasetNode&>(node), std::move(list));
+  return true;
+}
+
 }  // namespace
 
 bool read_scale_attribute(ReaderContext& ctx, const AttributeMessage& m, const DType& dt,
                           Node& node) {
-  if (m.name == "REFERENCE_LIST") {
-    // H5DS's back references of a scale: rebuilt from the datasets' DIMENSION_LIST.
-    return dt.type_class() == TypeClass::compound && dtype_has_reference(dt);
-  }
+  if (m.name == "REFERENCE_LIST") return read_reference_list(ctx, m, dt, node);
   if (m.name != "DIMENSION_LIST" || node.kind != ObjectKind::dataset ||
       dt.type_class() != TypeClass::vlen || dt.base().type_class() != TypeClass::reference) {
     return false;
@@ -114,6 +152,11 @@ void resolve_references(ReaderContext& ctx) {
     if (node->kind == ObjectKind::dataset) {
       auto& ds = static_cast<DatasetNode&>(*node);
       if (dtype_has_reference(ds.dtype) && !ds.dtype.has_vlen()) translate_dataset(ctx, ds, to_id);
+    }
+  }
+  for (auto& [scale, list] : ctx.reference_lists) {
+    for (const auto& [address, dim] : list) {
+      if (const std::uint64_t id = to_id(address)) scale->scale_users.emplace_back(id, dim);
     }
   }
   for (auto& [ds, dims] : ctx.dim_lists) {

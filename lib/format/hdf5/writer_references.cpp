@@ -1,5 +1,8 @@
 // Object references for the writer: node ids become object header addresses once every
 // header is placed; dimension scale attachments become DIMENSION_LIST / REFERENCE_LIST.
+#include <algorithm>
+#include <map>
+
 #include "format/hdf5/references.hpp"
 #include "format/hdf5/writer_internal.hpp"
 
@@ -36,6 +39,21 @@ void collect_references(Context& ctx, const GroupNode& root) {
         }
       }
     }
+  }
+  // REFERENCE_LIST in attach order, as H5DS appends to it (h5diff compares it entry by
+  // entry): attachments the scale recorded come first, any others keep tree order.
+  for (const Node* n : nodes) {
+    auto it = ctx.reference_lists.find(n->id);
+    if (it == ctx.reference_lists.end() || n->kind != ObjectKind::dataset) continue;
+    const auto& users = static_cast<const DatasetNode&>(*n).scale_users;
+    std::map<std::pair<std::uint64_t, std::uint32_t>, std::size_t> order;
+    for (std::size_t i = 0; i < users.size(); ++i) order.emplace(users[i], i);
+    const auto rank = [&order](const std::pair<std::uint64_t, std::uint32_t>& e) {
+      auto o = order.find(e);
+      return o == order.end() ? order.size() : o->second;
+    };
+    std::stable_sort(it->second.begin(), it->second.end(),
+                     [&rank](const auto& a, const auto& b) { return rank(a) < rank(b); });
   }
 }
 
