@@ -502,6 +502,37 @@ void case_empty(File& f, Manifest& m) {
       "0000c03f");
 }
 
+// Datasets over 4 GiB, sparse so the files stay small: written as huge.{earliest,latest}.h5
+// outside the manifest (check_writer.py knows their pattern: byte i holds (i * 7 + 3) & 0xff
+// where written, 0 elsewhere).
+std::uint8_t huge_byte(std::uint64_t i) {
+  return static_cast<std::uint8_t>((i * 7 + 3) & 0xff);
+}
+
+void write_huge(const std::string& dir) {
+  File f = File::create("mem://corpus_huge");
+  const std::uint64_t n = 5'000'000'000ull;
+  Dataset u8 = f.create_dataset("sparse_u8", DType::unsigned_integer(1), {n},
+                                DatasetOptions{}.chunks({1u << 20}).deflate(1));
+  // Around the 4 GiB element boundary and at the very end (a partial edge chunk).
+  for (std::uint64_t start : {std::uint64_t{(1ull << 32) - 500}, n - 1000}) {
+    std::vector<std::uint8_t> v(1000);
+    for (std::uint64_t i = 0; i < v.size(); ++i) v[i] = huge_byte(start + i);
+    u8.select({Slice(static_cast<std::int64_t>(start), static_cast<std::int64_t>(start + 1000))})
+        .write(v);
+  }
+  // 5.6 GB of float32 in 71 x 21 chunks (paged fixed array in the latest format).
+  Dataset wide = f.create_dataset("wide_2d", DType::floating(4), {70001, 20001},
+                                  DatasetOptions{}.chunks({1000, 1000}).deflate(1));
+  std::vector<float> corner(4 * 6);
+  for (std::size_t i = 0; i < corner.size(); ++i) corner[i] = static_cast<float>(i) + 0.5f;
+  wide.select({Slice(69997, 70001), Slice(19995, 20001)}).write(corner);
+  for (Format fmt : {Format::earliest, Format::latest}) {
+    f.save_as(dir + (fmt == Format::earliest ? "/huge.earliest.h5" : "/huge.latest.h5"),
+              SaveOptions{}.format(fmt));
+  }
+}
+
 struct Case {
   const char* name;
   void (*build)(File&, Manifest&);
@@ -542,6 +573,7 @@ int main(int argc, char** argv) {
       manifest << (first ? "\n" : ",\n") << quote(c.name) << ":" << m.json();
       first = false;
     }
+    write_huge(dir);
   } catch (const std::exception& e) {
     std::cerr << "write_corpus: " << e.what() << "\n";
     return 1;
