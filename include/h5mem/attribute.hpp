@@ -46,10 +46,29 @@ struct AttrTraits<std::vector<std::string>> {
   static DType dtype() { return DType::vlen_string(); }
   static constexpr bool is_array() { return true; }
 };
+template <Storable T>
+struct AttrTraits<Vlen<T>> {
+  static DType dtype() { return DType::vlen(checked_dtype<T>()); }
+  static constexpr bool is_array() { return false; }
+};
+template <Storable T>
+struct AttrTraits<std::vector<Vlen<T>>> {
+  static DType dtype() { return DType::vlen(checked_dtype<T>()); }
+  static constexpr bool is_array() { return true; }
+};
+// Jagged arrays move through a buffer of Vlen<T> (the memory form of vlen sequences).
+template <Storable T>
+struct AttrTraits<std::vector<std::vector<T>>> {
+  static DType dtype() { return DType::vlen(checked_dtype<T>()); }
+  static constexpr bool is_array() { return true; }
+  using Buffer = std::vector<Vlen<T>>;
+};
 }  // namespace detail
 
 // The value types attributes accept: any Storable scalar (numbers, bool, Float16, complex,
-// mapped structs), std::string, and std::vector of either (a 1-d attribute).
+// mapped structs, also with vlen fields), std::string, Vlen<T> (one vlen sequence), and
+// std::vector of any of these (a 1-d attribute); std::vector<std::vector<T>> is a 1-d
+// attribute of vlen sequences (a jagged array; rows may be empty).
 template <class T>
 concept AttributeValue = requires { detail::AttrTraits<T>::dtype(); };
 
@@ -68,7 +87,11 @@ class Attribute {
   T read() const {
     using Tr = detail::AttrTraits<T>;
     T out{};
-    if constexpr (Tr::is_array()) {
+    if constexpr (requires { typename Tr::Buffer; }) {
+      typename Tr::Buffer buf(static_cast<std::size_t>(element_count(shape())));
+      read_raw(Tr::dtype(), buf.data(), buf.size());
+      out.assign(buf.begin(), buf.end());
+    } else if constexpr (Tr::is_array()) {
       std::uint64_t n = element_count(shape());
       out.resize(static_cast<std::size_t>(n));
       read_raw(Tr::dtype(), out.data(), n);
@@ -77,7 +100,8 @@ class Attribute {
     }
     return out;
   }
-  // Reads `n` elements of `mem_type` into `out`; n must equal the element count.
+  // Reads `n` elements of `mem_type` into `out`; n must equal the element count. Types with
+  // vlen data need constructed std::string / Vlen<T> objects in `out` (they are assigned).
   void read_raw(const DType& mem_type, void* out, std::uint64_t n) const;
 
  private:
@@ -97,7 +121,10 @@ class AttributeSet {
   template <AttributeValue T>
   void set(std::string_view name, const T& value) const {
     using Tr = detail::AttrTraits<T>;
-    if constexpr (Tr::is_array()) {
+    if constexpr (requires { typename Tr::Buffer; }) {
+      const typename Tr::Buffer buf(value.begin(), value.end());
+      set_raw(name, Tr::dtype(), Shape{buf.size()}, buf.data());
+    } else if constexpr (Tr::is_array()) {
       set_raw(name, Tr::dtype(), Shape{value.size()}, value.data());
     } else {
       set_raw(name, Tr::dtype(), Shape{}, &value);
@@ -106,7 +133,9 @@ class AttributeSet {
   // String literals store as std::string.
   void set(std::string_view name, const char* value) const { set(name, std::string(value)); }
   // Creates or replaces attribute `name` from `data`: element_count(shape) elements of
-  // `dtype` (for vlen strings, std::string objects). Rank must be 0 or 1.
+  // `dtype` in memory form (a std::string per vlen string, a Vlen<T> per vlen sequence, also
+  // inside compound and array members). Rank must be 0 or 1. Throws unsupported for a vlen
+  // sequence of vlen data.
   void set_raw(std::string_view name, const DType& dtype, const Shape& shape,
                const void* data) const;
 

@@ -13,6 +13,12 @@
 // and then ds.write(std::span<const Particle>(v)), ds.read<Particle>(), attrs().set(...) work;
 // reading into a struct that maps only some of the stored members reads just those (as
 // numpy's ds[['x', 'id']] does).
+//
+// Variable-length fields are declared as std::string (a vlen string) and Vlen<U> (a vlen
+// sequence of U), also in arrays (std::string names[3]):
+//   struct Event { std::int32_t id; std::string name; h5mem::Vlen<float> samples; };
+// Such a struct is not trivially copyable; h5mem assigns its mapped fields one by one and
+// never copies it as bytes.
 #pragma once
 
 #include <array>
@@ -24,25 +30,43 @@
 
 namespace h5mem {
 
-// Specialise with `static DType dtype();` to make T storable. T must be trivially copyable.
+// Specialise with `static DType dtype();` to make T storable. T must be trivially copyable,
+// or default-constructible and copyable with a DType holding variable-length data (its
+// vlen fields std::string / Vlen<U>; checked when used, see detail::checked_dtype).
 template <class T>
 struct TypeMapping;
 
 // Types with a mapping.
 template <class T>
-concept Mapped = std::is_trivially_copyable_v<T> && requires {
-  { TypeMapping<T>::dtype() } -> std::same_as<DType>;
-};
+concept Mapped = (std::is_trivially_copyable_v<T> ||
+                  (std::is_default_constructible_v<T> && std::is_copy_assignable_v<T>)) &&
+                 requires {
+                   { TypeMapping<T>::dtype() } -> std::same_as<DType>;
+                 };
 
 // Every type the typed read/write API accepts as an element.
 template <class T>
 concept Storable = Element<T> || Mapped<T>;
 
+namespace detail {
+template <class T>
+struct IsVlen : std::false_type {};
+template <class U>
+struct IsVlen<Vlen<U>> : std::true_type {
+  using value_type = U;
+};
+}  // namespace detail
+
 // The DType of a storable type, or of std::array<U, N> / U[N] of one (an array type), or of
-// char[N] (a fixed-length, null-padded ASCII string of N bytes).
+// char[N] (a fixed-length, null-padded ASCII string of N bytes), or of std::string (a UTF-8
+// vlen string) and Vlen<U> (a vlen sequence of U).
 template <class T>
 DType dtype_for() {
-  if constexpr (std::is_array_v<T> && std::is_same_v<std::remove_extent_t<T>, char>) {
+  if constexpr (std::is_same_v<T, std::string>) {
+    return DType::vlen_string();
+  } else if constexpr (detail::IsVlen<T>::value) {
+    return DType::vlen(dtype_for<typename detail::IsVlen<T>::value_type>());
+  } else if constexpr (std::is_array_v<T> && std::is_same_v<std::remove_extent_t<T>, char>) {
     return DType::fixed_string(std::extent_v<T>, StringPad::null_pad);
   } else if constexpr (std::is_array_v<T>) {
     return DType::array(dtype_for<std::remove_extent_t<T>>(), {std::extent_v<T>});
@@ -57,12 +81,17 @@ DType dtype_for() {
 
 namespace detail {
 [[noreturn]] void size_mismatch(const DType& t, std::size_t size);
+[[noreturn]] void not_trivially_copyable(const DType& t);
 // dtype_for<T>(), checked against sizeof(T). Throws Error(type_mismatch) if a TypeMapping
-// describes a different size.
+// describes a different size, or a type that is not trivially copyable without any
+// variable-length member (h5mem would copy it as bytes).
 template <class T>
 DType checked_dtype() {
   DType t = dtype_for<T>();
   if (t.size() != sizeof(T)) size_mismatch(t, sizeof(T));
+  if constexpr (!std::is_trivially_copyable_v<T>) {
+    if (!t.has_vlen()) not_trivially_copyable(t);
+  }
   return t;
 }
 }  // namespace detail

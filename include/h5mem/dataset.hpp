@@ -116,7 +116,8 @@ class Selection {
   void read_strings(std::span<std::string> out) const;
   void write_strings(std::span<const std::string> data) const;
 
-  // Untyped forms: `buffer` holds `n` elements of `mem_type`.
+  // Untyped forms: `buffer` holds `n` elements of `mem_type` (memory form for types with
+  // variable-length data, see Dataset).
   void read_raw(const DType& mem_type, void* buffer, std::uint64_t n) const;
   void write_raw(const DType& mem_type, const void* buffer, std::uint64_t n) const;
 
@@ -136,6 +137,17 @@ class Selection {
 // enums by name, compounds member by member by name (a buffer type naming a subset of the
 // members reads just those), arrays element-wise, fixed-length strings with re-padding.
 // Other pairs (string <-> number, missing members) raise type_mismatch naming both types.
+//
+// Variable-length data may sit anywhere in the type: at the top level (read and written
+// as std::string / std::vector<U> elements, see Selection), or inside compound and array
+// members, e.g. a compound {id: int32, name: vlen string, samples: vlen of float32}. Buffers
+// of such types hold memory-form elements: a std::string per vlen string and a Vlen<U> per
+// vlen sequence at the member's offset, so a struct mapped with compound_of (see
+// compound.hpp) reads and writes directly; a struct naming a subset of the members (even
+// only a vlen one) reads just those. Reads assign those objects (they must be constructed);
+// writes copy the values in, and the values they overwrite are freed. Such datasets take
+// no fill value (elements never written read as zeros and empty values). A vlen sequence
+// whose base holds vlen data is unsupported.
 class Dataset : public Object {
  public:
   // An empty handle; every use throws Error(closed) until assigned.

@@ -3,11 +3,14 @@
 
 #include <bit>
 #include <complex>
+#include <cstring>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -75,7 +78,8 @@ class DType {
   static DType unsigned_integer(std::size_t size, ByteOrder order = native_order);
   // IEEE 754 binary floating point of `size` bytes (2, 4 or 8).
   static DType floating(std::size_t size, ByteOrder order = native_order);
-  // Variable-length string; in memory one std::string per element.
+  // Variable-length string; in memory one std::string per element (also inside compound and
+  // array elements).
   static DType vlen_string(CharSet charset = CharSet::utf8);
   // Fixed-length string of `size` >= 1 bytes.
   static DType fixed_string(std::size_t size, StringPad pad = StringPad::null_pad,
@@ -96,14 +100,16 @@ class DType {
   // unique and representable in `base`.
   static DType enumeration(const DType& base, std::vector<EnumValue> values);
   // A variable-length sequence of `base` (a jagged array); in memory one std::vector<T>
-  // per element through the typed API.
+  // per element through the typed API, and one Vlen<T> object in untyped buffers and
+  // inside compound and array elements. `base` must not itself contain variable-length
+  // data for datasets, attributes and files (vlen of vlen is unsupported).
   static DType vlen(const DType& base);
   // An object reference (8 bytes: the referenced object's address in a file).
   static DType object_reference();
 
   TypeClass type_class() const noexcept { return class_; }
   // Bytes per element in memory (vlen strings: sizeof(std::string); vlen sequences:
-  // sizeof(std::vector<std::byte>)).
+  // sizeof(Vlen<T>), the same for every T).
   std::size_t size() const noexcept { return size_; }
   bool is_signed() const noexcept { return signed_; }
   ByteOrder byte_order() const noexcept { return order_; }
@@ -120,7 +126,9 @@ class DType {
   // True for complex numbers as h5py stores them (see complex()).
   bool is_complex() const;
   // True if elements contain variable-length data anywhere (vlen strings or sequences,
-  // also inside compound or array members): such buffers hold C++ objects, not bytes.
+  // also inside compound or array members): such buffers hold C++ objects, not bytes --
+  // a std::string per vlen string and a Vlen<T> per vlen sequence, constructed before a
+  // read (which assigns them) and left to the caller to destroy.
   bool has_vlen() const noexcept { return has_vlen_; }
 
   // Compound members in offset order. Empty for other classes.
@@ -187,6 +195,56 @@ struct Float16 {
   explicit operator float() const;
   friend bool operator==(Float16 a, Float16 b) noexcept { return a.bits == b.bits; }
 };
+
+namespace detail {
+// The type-independent representation of every Vlen<T>: the values' bytes in T's layout.
+// h5mem reads and fills vlen values through it, whatever T is.
+struct VlenBytes {
+  std::vector<std::byte> bytes;
+};
+}  // namespace detail
+
+// One variable-length sequence of T held by value: the in-memory form of a vlen sequence
+// inside a compound or array element (a struct field `Vlen<float> samples;`), and the
+// element of untyped vlen buffers. Owning and copyable like std::vector<T>, but its layout
+// does not depend on T (it wraps detail::VlenBytes), so h5mem can fill one for any
+// runtime base type. T must be trivially copyable (a Storable element type).
+template <class T>
+class Vlen {
+  static_assert(std::is_trivially_copyable_v<T>, "Vlen<T> holds trivially copyable values");
+  static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+
+ public:
+  Vlen() = default;
+  Vlen(std::span<const T> values) { assign(values); }
+  Vlen(std::initializer_list<T> values) { assign({values.begin(), values.size()}); }
+  Vlen(const std::vector<T>& values) { assign(values); }
+
+  // Replaces the values with a copy of `values`.
+  void assign(std::span<const T> values) {
+    storage_.bytes.resize(values.size() * sizeof(T));
+    if (!values.empty()) std::memcpy(storage_.bytes.data(), values.data(), storage_.bytes.size());
+  }
+  std::size_t size() const noexcept { return storage_.bytes.size() / sizeof(T); }
+  bool empty() const noexcept { return storage_.bytes.empty(); }
+  // The values; valid until the next change. Storage comes from operator new, so it is
+  // aligned for any T that the static_assert above admits.
+  const T* data() const noexcept { return reinterpret_cast<const T*>(storage_.bytes.data()); }
+  T* data() noexcept { return reinterpret_cast<T*>(storage_.bytes.data()); }
+  const T* begin() const noexcept { return data(); }
+  const T* end() const noexcept { return data() + size(); }
+  const T& operator[](std::size_t i) const noexcept { return data()[i]; }
+  T& operator[](std::size_t i) noexcept { return data()[i]; }
+  std::vector<T> to_vector() const { return std::vector<T>(begin(), end()); }
+  operator std::vector<T>() const { return to_vector(); }
+  friend bool operator==(const Vlen& a, const Vlen& b) noexcept {
+    return a.storage_.bytes == b.storage_.bytes;
+  }
+
+ private:
+  detail::VlenBytes storage_;
+};
+static_assert(sizeof(Vlen<double>) == sizeof(detail::VlenBytes));
 
 // The element types h5mem maps onto numeric datatypes.
 template <class T>

@@ -8,6 +8,7 @@
 #include "core/utf8.hpp"
 #include "core/handle_access.hpp"
 #include "core/path.hpp"
+#include "core/vlen_elements.hpp"
 
 namespace h5mem {
 
@@ -33,18 +34,32 @@ void AttributeSet::set_raw(std::string_view name, const DType& dtype, const Shap
     fail_here(e.code(), e.what());
   }
   if (!file_->writable()) fail_here(ErrorCode::invalid_argument, "the file was opened read-only");
-  if (dtype.has_vlen() && !dtype.is_variable_string()) {
-    fail_here(ErrorCode::unsupported, "attributes of variable-length type " + dtype.name() +
-                                          " are not supported yet");
+  try {
+    detail::check_vlen_nesting(dtype, "attributes");
+  } catch (const Error& e) {
+    fail_here(e.code(), e.what());
   }
   if (shape.size() > 1) {
     fail_here(ErrorCode::invalid_argument, "attributes must be scalars or 1-d, not shape " + to_string(shape));
   }
-  AttrValue v{dtype, shape, {}, {}};
+  AttrValue v{dtype, shape, {}, {}, {}};
   std::uint64_t n = element_count(shape);
   if (dtype.is_variable_string()) {
     const auto* s = static_cast<const std::string*>(data);
     v.strings.assign(s, s + n);
+  } else if (dtype.has_vlen()) {
+    v.bytes.resize(static_cast<std::size_t>(n * detail::stored_size(dtype)));
+    try {
+      detail::store_elements(
+          dtype, static_cast<const std::byte*>(data), dtype, v.bytes.data(), n,
+          [&](std::span<const std::byte> b, std::uint64_t count) {
+            v.vlen_objects.emplace_back(b.begin(), b.end());
+            return detail::VlenHandle{count, v.vlen_objects.size()};
+          },
+          img->validate_utf8.load());
+    } catch (const Error& e) {
+      fail_here(e.code(), e.what());
+    }
   } else {
     v.bytes.resize(static_cast<std::size_t>(n * dtype.size()));
     if (n) std::memcpy(v.bytes.data(), data, v.bytes.size());
@@ -170,7 +185,7 @@ Shape Attribute::shape() const {
 void Attribute::read_raw(const DType& mem_type, void* out, std::uint64_t n) const {
   with_attr(file_, node_, name_, [&](const AttrValue& v) {
     if (!(mem_type == v.dtype)) {
-      if (mem_type.has_vlen() || v.dtype.has_vlen()) {
+      if (v.dtype.is_variable_string() || (mem_type.has_vlen() && !v.dtype.has_vlen())) {
         detail::fail(ErrorCode::type_mismatch, "stored as " + v.dtype.name() + ", cannot read as " +
                                                    mem_type.name());
       }
@@ -184,6 +199,16 @@ void Attribute::read_raw(const DType& mem_type, void* out, std::uint64_t n) cons
     if (v.dtype.is_variable_string()) {
       auto* s = static_cast<std::string*>(out);
       for (std::uint64_t i = 0; i < n; ++i) s[i] = v.strings[i];
+    } else if (v.dtype.has_vlen()) {
+      detail::load_elements(v.dtype, v.bytes.data(), mem_type, static_cast<std::byte*>(out), n,
+                            [&](const detail::VlenHandle& h) {
+                              if (h.id == 0 || h.id > v.vlen_objects.size()) {
+                                detail::fail(ErrorCode::corruption, "variable-length value " +
+                                                                        std::to_string(h.id) +
+                                                                        " is missing");
+                              }
+                              return std::span<const std::byte>(v.vlen_objects[h.id - 1]);
+                            });
     } else if (n != 0) {
       detail::convert(v.dtype, mem_type, v.bytes.data(), static_cast<std::byte*>(out), n);
     }

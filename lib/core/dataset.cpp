@@ -8,6 +8,7 @@
 #include "chunk/chunk_buffer.hpp"
 #include "array/selection_plan.hpp"
 #include "core/dataset_access.hpp"
+#include "core/dataset_nested.hpp"
 
 namespace h5mem {
 
@@ -85,17 +86,6 @@ void Dataset::set_cache_bytes(std::uint64_t n) const {
   });
 }
 
-namespace {
-std::vector<detail::VlenHandle> all_vlen_handles(const detail::Layout& layout, const Shape& shape,
-                                                 detail::IoContext& io) {
-  const std::vector<SliceArg> every(shape.size(), all);
-  const detail::SelectionPlan plan = detail::make_plan(shape, every);
-  std::vector<detail::VlenHandle> out(plan.n_elements);
-  layout.read(plan, reinterpret_cast<std::byte*>(out.data()), io);
-  return out;
-}
-}  // namespace
-
 void Dataset::resize(const Shape& new_shape) const {
   locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     if (ds.layout->chunks().empty()) {
@@ -117,15 +107,15 @@ void Dataset::resize(const Shape& new_shape) const {
     auto io = io_of(img);
     // Variable-length values of discarded elements must be freed too: note the live ids
     // before and after.
-    std::vector<detail::VlenHandle> before;
-    if (ds.vlen) before = all_vlen_handles(*ds.layout, ds.shape, io);
+    std::vector<std::uint64_t> before;
+    if (ds.vlen) before = detail::live_vlen_ids(ds, io);
     ds.layout->resize(new_shape, io);
     ds.shape = new_shape;
     if (ds.vlen) {
-      std::unordered_set<std::uint64_t> live;
-      for (const auto& h : all_vlen_handles(*ds.layout, ds.shape, io)) live.insert(h.id);
-      for (const auto& h : before) {
-        if (!live.count(h.id)) ds.vlen->remove(h.id, img.budget);
+      const auto after = detail::live_vlen_ids(ds, io);
+      const std::unordered_set<std::uint64_t> live(after.begin(), after.end());
+      for (std::uint64_t id : before) {
+        if (!live.count(id)) ds.vlen->remove(id, img.budget);
       }
     }
   });
@@ -189,8 +179,12 @@ void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) c
   }
   locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
     detail::check_data_access(ds);
-    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, true);
     std::optional<detail::SelectionPlan> replanned;
+    if (ds.dtype.has_vlen() || mem_type.has_vlen()) {
+      const auto& plan = current_plan(*plan_, ds.shape, replanned);
+      return detail::read_nested(ds, img, plan, mem_type, buffer, n);
+    }
+    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, true);
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
     check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer, true);
     auto io = io_of(img);
@@ -209,8 +203,12 @@ void Selection::write_raw(const DType& mem_type, const void* buffer, std::uint64
     return write_strings(std::span<const std::string>(static_cast<const std::string*>(buffer), n));
   }
   locked<true>(file_, node_, [&](DatasetNode& ds, detail::FileImage& img) {
-    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, false);
     std::optional<detail::SelectionPlan> replanned;
+    if (ds.dtype.has_vlen() || mem_type.has_vlen()) {
+      const auto& plan = current_plan(*plan_, ds.shape, replanned);
+      return detail::write_nested(ds, img, plan, mem_type, buffer, n);
+    }
+    check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, false);
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
     check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer, false);
     auto io = io_of(img);

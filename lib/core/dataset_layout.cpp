@@ -7,7 +7,7 @@
 #include "chunk/chunk_grid.hpp"
 #include "codec/filter.hpp"
 #include "core/fail.hpp"
-#include "core/vlen_heap.hpp"
+#include "core/vlen_elements.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -49,8 +49,8 @@ void check_chunks(const Shape& shape, const Shape& max_shape, const Shape& chunk
 }  // namespace
 
 NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const DatasetOptions& o) {
-  // Variable-length elements are stored as handles into the dataset's VlenHeap.
-  const std::size_t es = dtype.has_vlen() ? kVlenHandleSize : dtype.size();
+  // Variable-length values are stored as handles into the dataset's VlenHeap.
+  const std::size_t es = stored_size(dtype);
   if (shape.size() > max_rank) {
     fail(ErrorCode::invalid_argument, "rank " + std::to_string(shape.size()) +
                                           " exceeds the maximum of " + std::to_string(max_rank));

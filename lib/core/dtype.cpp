@@ -166,7 +166,7 @@ DType DType::enumeration(const DType& base, std::vector<EnumValue> values) {
 }
 
 DType DType::vlen(const DType& base) {
-  DType t(TypeClass::vlen, sizeof(std::vector<std::byte>));
+  DType t(TypeClass::vlen, sizeof(detail::VlenBytes));
   t.has_vlen_ = true;
   auto d = std::make_shared<TypeDetail>();
   d->base = std::make_shared<const DType>(base);
@@ -290,6 +290,11 @@ namespace detail {
 void size_mismatch(const DType& t, std::size_t size) {
   fail(ErrorCode::type_mismatch, "the type mapping describes " + t.name() + " of " + std::to_string(t.size()) +
                                      " bytes for a C++ type of " + std::to_string(size) + " bytes");
+}
+void not_trivially_copyable(const DType& t) {
+  fail(ErrorCode::type_mismatch, "the type mapping describes " + t.name() +
+                                     ", which has no variable-length member, for a C++ type that "
+                                     "is not trivially copyable");
 }
 }  // namespace detail
 

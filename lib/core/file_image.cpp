@@ -7,6 +7,7 @@ namespace h5mem::detail {
 std::uint64_t AttrValue::payload() const {
   std::uint64_t n = bytes.size();
   for (const auto& s : strings) n += s.size();
+  for (const auto& o : vlen_objects) n += o.size();
   return n;
 }
 

@@ -4,6 +4,7 @@
 #include <shared_mutex>
 
 #include "core/dataset_layout.hpp"
+#include "core/vlen_elements.hpp"
 #include "core/handle_access.hpp"
 #include "core/tree.hpp"
 
@@ -80,16 +81,11 @@ Dataset Group::create_dataset(std::string_view path, const DType& dtype, const S
   auto img = detail::acquire(file_);
   std::shared_ptr<DatasetNode> node;
   try {
-    bool top_vlen = dtype.is_variable_string() ||
-                    (dtype.type_class() == TypeClass::vlen && !dtype.base().has_vlen());
-    if (dtype.has_vlen() && !top_vlen) {
-      detail::fail(ErrorCode::unsupported, "variable-length data nested inside " + dtype.name() +
-                                               " is not supported in datasets yet");
-    }
+    detail::check_vlen_nesting(dtype, "datasets");
     detail::NewLayout nl = detail::make_dataset_layout(dtype, shape, options);
     node = std::make_shared<DatasetNode>(dtype, shape, std::move(nl.max_shape));
     node->layout = std::move(nl.layout);
-    if (top_vlen) node->vlen = std::make_unique<detail::VlenHeap>();
+    if (dtype.has_vlen()) node->vlen = std::make_unique<detail::VlenHeap>();
     if (options.cache_bytes()) {
       detail::IoContext io{img->budget, img->cache, img->threads.load()};
       node->layout->set_cache_bytes(*options.cache_bytes(), io);

@@ -27,6 +27,9 @@ struct AttrValue {
   std::vector<std::byte> bytes;      // numeric payload
   std::vector<std::string> strings;  // vlen string payload
   // Bytes charged to the image's budget.
+  // Other types with vlen data: `bytes` holds the stored form (core/vlen_elements.hpp), whose
+  // VlenHandle ids are 1-based indexes into this list.
+  std::vector<std::vector<std::byte>> vlen_objects;
   std::uint64_t payload() const;
 };
 

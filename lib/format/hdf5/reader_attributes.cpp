@@ -48,7 +48,7 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
              "attribute \"" + m.name + "\" of type " + dt.name() + " skipped");
     return;
   }
-  AttrValue v{dt, shape_of(m.dataspace), {}, {}};
+  AttrValue v{dt, shape_of(m.dataspace), {}, {}, {}};
   const std::uint64_t n = m.dataspace.element_count();
   const std::uint64_t need = n * m.datatype.size;  // element_count checked, size <= 2^32
   if (m.datatype.size != 0 && need / m.datatype.size != n) {

@@ -1,0 +1,278 @@
+#include "core/vlen_elements.hpp"
+
+#include <cstring>
+#include <string>
+
+#include "array/convert.hpp"
+#include "core/fail.hpp"
+#include "core/utf8.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+std::uint64_t array_count(const DType& t) {
+  std::uint64_t n = 1;
+  for (std::uint64_t d : t.array_dims()) n *= d;
+  return n;
+}
+
+void collect_slots(const DType& t, std::size_t at, std::vector<VlenSlot>& out) {
+  if (!t.has_vlen()) return;
+  switch (t.type_class()) {
+    case TypeClass::string:
+      out.push_back({at, 1});
+      return;
+    case TypeClass::vlen:
+      out.push_back({at, t.base().size()});
+      return;
+    case TypeClass::array: {
+      const std::size_t es = stored_size(t.base());
+      for (std::uint64_t i = 0; i < array_count(t); ++i) collect_slots(t.base(), at + i * es, out);
+      return;
+    }
+    case TypeClass::compound: {
+      const auto offs = stored_offsets(t);
+      for (std::size_t i = 0; i < t.members().size(); ++i) {
+        collect_slots(*t.members()[i].type, at + offs[i], out);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+VlenHandle handle_at(const std::byte* p) {
+  VlenHandle h;
+  std::memcpy(&h, p, sizeof h);
+  return h;
+}
+
+// The stored bytes of `h`, checked against its count of `item`-byte items.
+std::span<const std::byte> value_of(const VlenHandle& h, std::size_t item, const VlenGet& get) {
+  if (h.count == 0) return {};
+  auto bytes = get(h);
+  if (bytes.size() / item != h.count || bytes.size() % item != 0) {
+    fail(ErrorCode::corruption, "variable-length value of " + std::to_string(bytes.size()) +
+                                    " bytes for " + std::to_string(h.count) + " item(s)");
+  }
+  return bytes;
+}
+
+const Member& member_named(const DType& t, const std::string& name, std::size_t& index) {
+  const auto& ms = t.members();
+  for (index = 0; index < ms.size(); ++index) {
+    if (ms[index].name == name) return ms[index];
+  }
+  fail(ErrorCode::type_mismatch, "member \"" + name + "\" is missing from " + t.name());
+}
+
+void load_one(const DType& s, const std::byte* in, const DType& d, std::byte* out,
+              const VlenGet& get) {
+  if (!s.has_vlen()) {
+    convert(s, d, in, out, 1);
+    return;
+  }
+  switch (s.type_class()) {
+    case TypeClass::string: {
+      auto bytes = value_of(handle_at(in), 1, get);
+      reinterpret_cast<std::string*>(out)->assign(reinterpret_cast<const char*>(bytes.data()),
+                                                  bytes.size());
+      return;
+    }
+    case TypeClass::vlen: {
+      const VlenHandle h = handle_at(in);
+      auto bytes = value_of(h, s.base().size(), get);
+      auto& dst = reinterpret_cast<VlenBytes*>(out)->bytes;
+      if (s.base() == d.base()) {
+        dst.assign(bytes.begin(), bytes.end());
+      } else {
+        dst.resize(static_cast<std::size_t>(h.count * d.base().size()));
+        if (h.count) convert(s.base(), d.base(), bytes.data(), dst.data(), h.count);
+      }
+      return;
+    }
+    case TypeClass::array: {
+      const std::size_t ss = stored_size(s.base()), ds = d.base().size();
+      for (std::uint64_t i = 0; i < array_count(s); ++i) {
+        load_one(s.base(), in + i * ss, d.base(), out + i * ds, get);
+      }
+      return;
+    }
+    case TypeClass::compound: {
+      const auto offs = stored_offsets(s);
+      for (const Member& m : d.members()) {
+        std::size_t k = 0;
+        const Member& sm = member_named(s, m.name, k);
+        load_one(*sm.type, in + offs[k], *m.type, out + m.offset, get);
+      }
+      return;
+    }
+    default:
+      fail(ErrorCode::unsupported, "variable-length data in " + s.name());
+  }
+}
+
+struct StoreState {
+  const VlenAdd& add;
+  bool validate_utf8;
+  std::uint64_t element = 0;
+  std::vector<std::byte> scratch;
+};
+
+void put_handle(std::byte* out, const VlenHandle& h) {
+  std::memcpy(out, &h, sizeof h);
+}
+
+void store_one(const DType& s, const std::byte* in, const DType& d, std::byte* out,
+               StoreState& st) {
+  if (!d.has_vlen()) {
+    convert(s, d, in, out, 1);
+    return;
+  }
+  switch (d.type_class()) {
+    case TypeClass::string: {
+      const auto& str = *reinterpret_cast<const std::string*>(in);
+      if (st.validate_utf8 && d.charset() == CharSet::utf8) {
+        if (std::size_t bad = find_invalid_utf8(str); bad != std::string_view::npos) {
+          fail(ErrorCode::invalid_argument, "element " + std::to_string(st.element) +
+                                                " is not valid UTF-8 (byte " + std::to_string(bad) +
+                                                ")");
+        }
+      }
+      VlenHandle h;
+      if (!str.empty())
+        h = st.add({reinterpret_cast<const std::byte*>(str.data()), str.size()}, str.size());
+      put_handle(out, h);
+      return;
+    }
+    case TypeClass::vlen: {
+      const auto& src = reinterpret_cast<const VlenBytes*>(in)->bytes;
+      const std::size_t item = s.base().size();
+      if (src.size() % item != 0) {
+        fail(ErrorCode::invalid_argument, "element " + std::to_string(st.element) + ": a Vlen of " +
+                                              std::to_string(src.size()) + " bytes for items of " +
+                                              std::to_string(item));
+      }
+      const std::uint64_t count = src.size() / item;
+      VlenHandle h;
+      if (count && s.base() == d.base()) {
+        h = st.add(src, count);
+      } else if (count) {
+        st.scratch.resize(static_cast<std::size_t>(count * d.base().size()));
+        convert(s.base(), d.base(), src.data(), st.scratch.data(), count);
+        h = st.add(st.scratch, count);
+      }
+      put_handle(out, h);
+      return;
+    }
+    case TypeClass::array: {
+      const std::size_t ss = s.base().size(), ds = stored_size(d.base());
+      for (std::uint64_t i = 0; i < array_count(d); ++i) {
+        store_one(s.base(), in + i * ss, d.base(), out + i * ds, st);
+      }
+      return;
+    }
+    case TypeClass::compound: {
+      const auto offs = stored_offsets(d);
+      for (std::size_t i = 0; i < d.members().size(); ++i) {
+        const Member& m = d.members()[i];
+        std::size_t k = 0;
+        const Member& sm = member_named(s, m.name, k);
+        store_one(*sm.type, in + sm.offset, *m.type, out + offs[i], st);
+      }
+      return;
+    }
+    default:
+      fail(ErrorCode::unsupported, "variable-length data in " + d.name());
+  }
+}
+
+}  // namespace
+
+std::size_t stored_size(const DType& t) {
+  if (!t.has_vlen()) return t.size();
+  switch (t.type_class()) {
+    case TypeClass::array:
+      return static_cast<std::size_t>(array_count(t)) * stored_size(t.base());
+    case TypeClass::compound: {
+      std::size_t n = 0;
+      for (const Member& m : t.members()) n += stored_size(*m.type);
+      return n;
+    }
+    default:
+      return kVlenHandleSize;
+  }
+}
+
+std::vector<std::size_t> stored_offsets(const DType& t) {
+  std::vector<std::size_t> out;
+  out.reserve(t.members().size());
+  if (!t.has_vlen()) {
+    for (const Member& m : t.members()) out.push_back(m.offset);
+    return out;
+  }
+  std::size_t at = 0;
+  for (const Member& m : t.members()) {
+    out.push_back(at);
+    at += stored_size(*m.type);
+  }
+  return out;
+}
+
+std::vector<VlenSlot> vlen_slots(const DType& t) {
+  std::vector<VlenSlot> out;
+  collect_slots(t, 0, out);
+  return out;
+}
+
+void check_vlen_nesting(const DType& t, const std::string& what) {
+  if (!t.has_vlen()) return;
+  switch (t.type_class()) {
+    case TypeClass::vlen:
+      if (t.base().has_vlen()) {
+        fail(ErrorCode::unsupported, what + " of type " + t.name() +
+                                         ": variable-length sequences of variable-length data "
+                                         "are not supported");
+      }
+      return;
+    case TypeClass::array:
+      check_vlen_nesting(t.base(), what);
+      return;
+    case TypeClass::compound:
+      for (const Member& m : t.members()) check_vlen_nesting(*m.type, what);
+      return;
+    default:
+      return;
+  }
+}
+
+void load_elements(const DType& src, const std::byte* stored, const DType& dst, std::byte* mem,
+                   std::uint64_t n, const VlenGet& get) {
+  const std::size_t ss = stored_size(src);
+  for (std::uint64_t i = 0; i < n; ++i)
+    load_one(src, stored + i * ss, dst, mem + i * dst.size(), get);
+}
+
+void store_elements(const DType& src, const std::byte* mem, const DType& dst, std::byte* stored,
+                    std::uint64_t n, const VlenAdd& add, bool validate_utf8) {
+  const std::size_t ss = stored_size(dst);
+  std::memset(stored, 0, static_cast<std::size_t>(n * ss));
+  StoreState st{add, validate_utf8, 0, {}};
+  for (; st.element < n; ++st.element) {
+    store_one(src, mem + st.element * src.size(), dst, stored + st.element * ss, st);
+  }
+}
+
+void for_each_handle(std::span<const VlenSlot> slots, std::size_t element_size,
+                     const std::byte* stored, std::uint64_t n,
+                     const std::function<void(const VlenHandle&)>& fn) {
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (const VlenSlot& s : slots) {
+      const VlenHandle h = handle_at(stored + i * element_size + s.offset);
+      if (h.count != 0 || h.id != 0) fn(h);
+    }
+  }
+}
+
+}  // namespace h5mem::detail
