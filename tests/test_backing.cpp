@@ -288,3 +288,79 @@ TEST_CASE("a flush into a directory that is gone is io_error naming the path; da
   CHECK_FALSE(std::filesystem::exists("gone"));
   std::filesystem::remove("saved.h5");
 }
+
+TEST_CASE("opened files keep chunks and contiguous data in the mapping until written") {
+  {
+    File f = File::create("mapped.h5");
+    fill(f, 2.0);
+    f.create_dataset<double>("raw", {64, 64}, DatasetOptions{}.chunks({16, 16}))
+        .write(ramp(4096, 3.0));
+  }
+  const std::vector<char> before = slurp("mapped.h5");
+  {
+    File w = File::open("mapped.h5", Mode::read_write);
+    // Only attribute payloads are held: 32 KiB of raw chunks, compressed chunks and the
+    // contiguous elements are views of the file.
+    const std::uint64_t held = w.bytes_held();
+    CHECK(held < 1024);
+    check_content(w, 2.0);
+    CHECK(w.dataset("raw").read<double>() == ramp(4096, 3.0));
+    CHECK(w.bytes_held() == held);  // reading copies nothing (the cache is not counted)
+    // A write copies just what it touches: one raw chunk, then the contiguous elements.
+    w.dataset("raw")
+        .select({h5mem::Slice(0, 1), h5mem::Slice(0, 1)})
+        .write(std::vector<double>{-1});
+    CHECK(w.bytes_held() == held + 16 * 16 * 8);
+    w.dataset("grp/contig").write(ramp(20, -2.0));
+    CHECK(w.bytes_held() == held + 16 * 16 * 8 + 20 * 8);
+    std::vector<double> want = ramp(4096, 3.0);
+    want[0] = -1;
+    CHECK(w.dataset("raw").read<double>() == want);
+    CHECK(slurp("mapped.h5") == before);  // the file is never written through the mapping
+    w.flush();                            // writes a new file from the old mapping plus the edits
+    CHECK(slurp("mapped.h5") != before);
+    w.dataset("raw")
+        .select({h5mem::Slice(63, 64), h5mem::Slice(63, 64)})
+        .write(std::vector<double>{-3});
+    w.flush();  // the chunks still borrowed point into the first file's (unlinked) inode
+    want[4095] = -3;
+    CHECK(w.dataset("raw").read<double>() == want);
+  }
+  File r = File::open("mapped.h5");
+  CHECK(r.dataset("grp/contig").read<double>() == ramp(20, -2.0));
+  CHECK(r.dataset("grp/chunked").read<double>() == ramp(1200, 2.0));
+  std::vector<double> want = ramp(4096, 3.0);
+  want[0] = -1;
+  want[4095] = -3;
+  CHECK(r.dataset("raw").read<double>() == want);
+  r.close();
+  std::filesystem::remove("mapped.h5");
+}
+
+TEST_CASE("open_image: Ownership::borrow keeps views of the caller's bytes, copy does not") {
+  const std::string src = h5t::mem_name("bk-own-src");
+  File f = File::create(src);
+  fill(f, 5.0);
+  f.create_dataset<double>("raw", {64, 64}, DatasetOptions{}.chunks({16, 16}))
+      .write(ramp(4096, 1.0));
+  std::vector<std::byte> bytes = f.to_bytes();
+  const std::vector<std::byte> pristine = bytes;
+
+  File c = File::open_image(h5t::mem_name("bk-own-copy"), bytes, Mode::read_write);
+  const std::uint64_t copied = c.bytes_held();
+  CHECK(copied > 4096 * 8);
+  std::fill(bytes.begin(), bytes.end(), std::byte{0});  // copy mode: the caller may reuse them
+  check_content(c, 5.0);
+  CHECK(c.dataset("raw").read<double>() == ramp(4096, 1.0));
+
+  bytes = pristine;
+  File b = File::open_image(h5t::mem_name("bk-own-borrow"), bytes, Mode::read_write,
+                            h5mem::ImageOptions{}.ownership(h5mem::Ownership::borrow));
+  CHECK(b.bytes_held() + 4096 * 8 < copied);
+  check_content(b, 5.0);
+  CHECK(b.dataset("raw").read<double>() == ramp(4096, 1.0));
+  b.dataset("raw").write(ramp(4096, -1.0));
+  b.dataset("grp/contig").write(ramp(20, -1.0));
+  CHECK(b.dataset("raw").read<double>() == ramp(4096, -1.0));
+  CHECK((bytes == pristine));  // writes never go through to the lent bytes
+}

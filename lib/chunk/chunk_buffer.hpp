@@ -29,10 +29,18 @@ class ByteBuffer {
 // A decoded chunk shared between the cache and readers still copying out of it.
 using SharedChunk = std::shared_ptr<const ByteBuffer>;
 
-// One chunk as stored: its encoded bytes and the filter mask they were encoded with.
+// One chunk as stored: its encoded bytes and the filter mask they were encoded with. The
+// bytes are owned (`bytes`, charged to the file's budget) or, for chunks of an opened file
+// that were never rewritten, borrowed: a view of the file's mapping (or of a caller's image)
+// that `owner` keeps alive and unchanged. Only owned bytes count as memory held.
 struct StoredChunk {
-  ByteBuffer bytes;
+  ByteBuffer bytes;                     // empty when borrowed
+  std::span<const std::byte> borrowed;  // valid while `owner` lives
+  std::shared_ptr<const void> owner;    // non-null exactly when borrowed
   std::uint32_t filter_mask = 0;
+
+  // The encoded bytes, wherever they are.
+  std::span<const std::byte> view() const noexcept { return owner ? borrowed : bytes.span(); }
 };
 
 }  // namespace h5mem::detail

@@ -58,9 +58,10 @@ std::string normalize_path(std::string_view name) {
   return out;
 }
 
-void load_into(FileImage& image, std::span<const std::byte> bytes, std::string_view shown) {
+void load_into(FileImage& image, std::span<const std::byte> bytes, std::string_view shown,
+               std::shared_ptr<const void> owner) {
   try {
-    ReadResult r = read_hdf5(bytes, image);
+    ReadResult r = read_hdf5(bytes, image, ReadSettings{std::move(owner)});
     image.format.store(r.format);
   } catch (const Error& e) {
     rethrow_in_context(e, shown, "");
@@ -70,7 +71,10 @@ void load_into(FileImage& image, std::span<const std::byte> bytes, std::string_v
 void load_backing_file(FileImage& image) {
   BackingStore& b = *image.backing;
   std::shared_ptr<const MappedFile> map = b.env->map_readonly(b.path);
-  load_into(image, map->bytes(), b.path);
+  // Chunks and contiguous data stay in the mapping until written: opening costs the
+  // metadata only. A flush renames a new file over the path, so the mapped inode is never
+  // changed under us.
+  load_into(image, map->bytes(), b.path, map);
 }
 
 void save_image(FileImage& image, const std::string& path, Format format, Env& env) {

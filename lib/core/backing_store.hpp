@@ -42,8 +42,10 @@ bool is_path_name(std::string_view name) noexcept;
 std::string normalize_path(std::string_view name);
 
 // Reads the HDF5 file `bytes` into the (new, empty) `image`, setting its format. Errors are
-// rethrown with `shown` (the file's name) in front.
-void load_into(FileImage& image, std::span<const std::byte> bytes, std::string_view shown);
+// rethrown with `shown` (the file's name) in front. With an `owner` keeping `bytes` alive
+// and unchanged, data stays in `bytes` until written (see ReadSettings::owner).
+void load_into(FileImage& image, std::span<const std::byte> bytes, std::string_view shown,
+               std::shared_ptr<const void> owner = nullptr);
 
 // Loads the file at backing.path into `image`. Throws io_error (missing file, permission) or
 // corruption/unsupported naming the path.

@@ -106,12 +106,18 @@ File File::open_image(std::string_view name, std::span<const std::byte> image, M
     detail::fail_at(ErrorCode::invalid_argument, name, "",
                     "open_image takes Mode::read_only or Mode::read_write");
   }
-  // The reader copies what it keeps (encoded chunks, metadata) during the call, so both
-  // ownership modes are honoured without copying the whole image first.
-  (void)image_options;
+  // Ownership::copy: the reader copies what it keeps (encoded chunks, metadata) during the
+  // call, never the whole image. Ownership::borrow: chunks and contiguous data stay views
+  // of the caller's bytes until written (the owner is a token: the caller guarantees the
+  // lifetime).
+  std::shared_ptr<const void> owner;
+  if (image_options.ownership() == Ownership::borrow) {
+    static const int kCallerOwned = 0;
+    owner = std::shared_ptr<const void>(&kCallerOwned, [](const void*) {});
+  }
   auto img = std::make_shared<detail::FileImage>(std::string(name), CreateOptions{});
   if (options.format()) img->format.store(*options.format());
-  detail::load_into(*img, image, name);
+  detail::load_into(*img, image, name, std::move(owner));
   if (options.format()) img->format.store(*options.format());
   auto of = detail::registry_adopt(name, img, mode == Mode::read_write);
   if (options.threads()) img->threads.store(*options.threads(), std::memory_order_relaxed);

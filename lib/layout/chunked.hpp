@@ -37,11 +37,12 @@ class ChunkedLayout final : public Layout {
   std::span<const std::byte> fill_value() const override { return fill_; }
   const FilterPipeline* filters() const override { return pipeline_.get(); }
   void load_chunk(std::span<const std::uint64_t> grid_coord, std::span<const std::byte> encoded,
-                  std::uint32_t filter_mask, MemoryBudget& budget) override;
+                  std::uint32_t filter_mask, MemoryBudget& budget,
+                  const std::shared_ptr<const void>& owner) override;
 
   // Test hook: the stored (encoded) bytes of the chunk whose first element is at grid
   // coordinates `coord`, or null if that chunk was never written. Lets fault-injection tests
-  // corrupt a chunk in place.
+  // corrupt a chunk in place. Borrowed chunks (of an opened file) have no owned bytes.
   ByteBuffer* stored_chunk_for_test(const std::vector<std::uint64_t>& coord);
 
  private:
@@ -59,13 +60,15 @@ class ChunkedLayout final : public Layout {
   // Throws corruption unless an unfiltered chunk has exactly chunk_bytes stored.
   void check_raw_size(const StoredChunk& stored, const std::uint64_t* coord) const;
   // Decodes `stored` into `out` (chunk_bytes), naming the chunk in any error.
-  void decode(const StoredChunk& stored, const std::uint64_t* coord, std::span<std::byte> out) const;
+  void decode(const StoredChunk& stored, const std::uint64_t* coord,
+              std::span<std::byte> out) const;
   // The current decoded contents of a chunk for reading: a pointer valid while `hold` (or the
   // stored chunk) lives; null if the chunk was never written.
   const std::byte* decoded_view(std::uint64_t key, const std::uint64_t* coord, bool cache_it,
                                 IoContext& io, SharedChunk& hold) const;
   // Copies the current contents of a chunk (fill values if never written) into `out`.
-  void load_chunk(std::uint64_t key, const std::uint64_t* coord, std::byte* out, IoContext& io) const;
+  void load_chunk(std::uint64_t key, const std::uint64_t* coord, std::byte* out,
+                  IoContext& io) const;
   // Builds the new stored form of a chunk after `apply` modified its decoded contents.
   Staged stage(std::uint64_t key, const std::uint64_t* coord, bool covers_valid,
                const std::function<void(std::byte*)>& apply, IoContext& io) const;
@@ -90,6 +93,6 @@ class ChunkedLayout final : public Layout {
 // Groups point p of `plan` by chunk: returns (chunk key, point index) pairs sorted by key,
 // points of one chunk in selection order.
 std::vector<std::pair<std::uint64_t, std::uint64_t>> group_points(const ChunkGrid& grid,
-                                                                   const SelectionPlan& plan);
+                                                                  const SelectionPlan& plan);
 
 }  // namespace h5mem::detail

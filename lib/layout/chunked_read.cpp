@@ -21,7 +21,6 @@ std::byte* chunk_scratch(std::size_t n, ScratchSlot slot) {
 
 namespace {
 
-
 // Parallel decode pays off only when there is enough work to split.
 constexpr std::uint64_t kParallelMinBytes = 256 * 1024;
 constexpr std::uint64_t kParallelCopyMinBytes = 8 * 1024 * 1024;
@@ -50,28 +49,30 @@ bool ChunkedLayout::use_threads(const std::vector<ChunkTask>& tasks, bool readin
 }
 
 void ChunkedLayout::check_raw_size(const StoredChunk& stored, const std::uint64_t* coord) const {
-  if (stored.bytes.size() != grid_.chunk_bytes) {
-    fail(ErrorCode::corruption, grid_.describe(coord) + ": stored size " + std::to_string(stored.bytes.size()) +
-                                    " bytes, an unfiltered chunk holds " + std::to_string(grid_.chunk_bytes));
+  if (stored.view().size() != grid_.chunk_bytes) {
+    fail(ErrorCode::corruption,
+         grid_.describe(coord) + ": stored size " + std::to_string(stored.view().size()) +
+             " bytes, an unfiltered chunk holds " + std::to_string(grid_.chunk_bytes));
   }
 }
 
 void ChunkedLayout::decode(const StoredChunk& stored, const std::uint64_t* coord,
                            std::span<std::byte> out) const {
   try {
-    pipeline_->decode(stored.bytes.span(), stored.filter_mask, out);
+    pipeline_->decode(stored.view(), stored.filter_mask, out);
   } catch (const Error& e) {
     fail(e.code(), grid_.describe(coord) + ": " + e.what());
   }
 }
 
 const std::byte* ChunkedLayout::decoded_view(std::uint64_t key, const std::uint64_t* coord,
-                                             bool cache_it, IoContext& io, SharedChunk& hold) const {
+                                             bool cache_it, IoContext& io,
+                                             SharedChunk& hold) const {
   auto it = chunks_.find(key);
   if (it == chunks_.end()) return nullptr;
   if (pipeline_->empty()) {
     check_raw_size(it->second, coord);
-    return it->second.bytes.data();  // zero-copy
+    return it->second.view().data();  // zero-copy
   }
   ChunkCache& c = cache(io);
   ChunkKey ck{owner_, key};
@@ -95,7 +96,7 @@ void ChunkedLayout::load_chunk(std::uint64_t key, const std::uint64_t* coord, st
     fill_elements(out, grid_.chunk_elems, fill_.data(), grid_.elem_size);
   } else if (pipeline_->empty()) {
     check_raw_size(it->second, coord);
-    std::memcpy(out, it->second.bytes.data(), grid_.chunk_bytes);
+    std::memcpy(out, it->second.view().data(), grid_.chunk_bytes);
   } else if (auto hit = cache(io).get(ChunkKey{owner_, key})) {
     std::memcpy(out, hit->data(), grid_.chunk_bytes);
   } else {
@@ -126,7 +127,8 @@ void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext&
     }
     SharedChunk hold;
     const std::byte* src = decoded_view(t.key, t.coord.data(), !t.covers_valid, io, hold);
-    copy_selected(CopyDirection::gather, const_cast<std::byte*>(src), dense, t.axes, grid_.elem_size);
+    copy_selected(CopyDirection::gather, const_cast<std::byte*>(src), dense, t.axes,
+                  grid_.elem_size);
   };
   if (use_threads(tasks, true, io)) {
     parallel_for(tasks.size(), io.threads, run);
@@ -136,7 +138,7 @@ void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext&
 }
 
 std::vector<std::pair<std::uint64_t, std::uint64_t>> group_points(const ChunkGrid& grid,
-                                                                   const SelectionPlan& plan) {
+                                                                  const SelectionPlan& plan) {
   const std::size_t r = grid.extent.size();
   std::vector<std::pair<std::uint64_t, std::uint64_t>> order(plan.n_elements);
   std::vector<std::uint64_t> c(r);

@@ -18,13 +18,13 @@ void ChunkedLayout::for_each_stored_chunk(const ChunkVisitor& visit) const {
   for (std::uint64_t key : keys) {
     const StoredChunk& c = chunks_.at(key);
     const std::vector<std::uint64_t> coord = grid_.coords(key);
-    visit(coord, c.bytes.span(), c.filter_mask);
+    visit(coord, c.view(), c.filter_mask);
   }
 }
 
 void ChunkedLayout::load_chunk(std::span<const std::uint64_t> grid_coord,
                                std::span<const std::byte> encoded, std::uint32_t filter_mask,
-                               MemoryBudget& budget) {
+                               MemoryBudget& budget, const std::shared_ptr<const void>& owner) {
   const std::size_t r = grid_.counts.size();
   if (grid_coord.size() != r) {
     fail(ErrorCode::corruption, "a chunk with " + std::to_string(grid_coord.size()) +
@@ -43,24 +43,29 @@ void ChunkedLayout::load_chunk(std::span<const std::uint64_t> grid_coord,
                                     std::to_string(encoded.size()) + " bytes, expected " +
                                     std::to_string(grid_.chunk_bytes));
   }
-  budget.reserve(encoded.size());
   StoredChunk c;
-  try {
-    c.bytes = ByteBuffer(encoded.size());
-  } catch (const std::bad_alloc&) {
-    budget.release(encoded.size());
-    fail(ErrorCode::out_of_space,
-         "cannot allocate a chunk of " + std::to_string(encoded.size()) + " bytes");
-  }
-  if (!encoded.empty()) std::memcpy(c.bytes.data(), encoded.data(), encoded.size());
   c.filter_mask = filter_mask;
+  if (owner) {
+    c.borrowed = encoded;
+    c.owner = owner;
+  } else {
+    budget.reserve(encoded.size());
+    try {
+      c.bytes = ByteBuffer(encoded.size());
+    } catch (const std::bad_alloc&) {
+      budget.release(encoded.size());
+      fail(ErrorCode::out_of_space,
+           "cannot allocate a chunk of " + std::to_string(encoded.size()) + " bytes");
+    }
+    if (!encoded.empty()) std::memcpy(c.bytes.data(), encoded.data(), encoded.size());
+  }
   auto [it, inserted] = chunks_.try_emplace(key);
   if (!inserted) {
     budget.release(it->second.bytes.size());
     stored_bytes_ -= it->second.bytes.size();
   }
+  stored_bytes_ += c.bytes.size();
   it->second = std::move(c);
-  stored_bytes_ += encoded.size();
 }
 
 }  // namespace h5mem::detail

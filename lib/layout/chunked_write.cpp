@@ -84,26 +84,29 @@ void ChunkedLayout::commit(std::vector<Staged>& staged, IoContext& io) {
 
 void ChunkedLayout::write_in_place(const std::vector<std::pair<std::uint64_t, bool>>& keys,
                                    IoContext& io) {
+  // New chunks, and chunks still borrowed from an opened file (they get their own copy:
+  // the file's bytes are never written through), need owned storage.
   std::uint64_t fresh = 0;
   for (const auto& [key, covers] : keys) {
     auto it = chunks_.find(key);
-    if (it == chunks_.end()) {
-      fresh += grid_.chunk_bytes;
-    } else {
-      check_raw_size(it->second, grid_.coords(key).data());
-    }
+    if (it == chunks_.end() || it->second.owner) fresh += grid_.chunk_bytes;
+    if (it != chunks_.end()) check_raw_size(it->second, grid_.coords(key).data());
   }
   reserve_evicting(fresh, io);  // may throw: nothing changed yet
   try {
     for (const auto& [key, covers] : keys) {
-      if (chunks_.count(key)) continue;
+      auto it = chunks_.find(key);
+      if (it != chunks_.end() && !it->second.owner) continue;
       StoredChunk sc;
       sc.bytes = ByteBuffer(grid_.chunk_bytes);
       auto coord = grid_.coords(key);
-      if (!covers || grid_.is_edge(coord.data())) {
+      const bool whole = covers && !grid_.is_edge(coord.data());  // every byte overwritten
+      if (!whole && it != chunks_.end()) {
+        std::memcpy(sc.bytes.data(), it->second.borrowed.data(), grid_.chunk_bytes);
+      } else if (!whole) {
         fill_elements(sc.bytes.data(), grid_.chunk_elems, fill_.data(), grid_.elem_size);
       }
-      chunks_.emplace(key, std::move(sc));
+      chunks_[key] = std::move(sc);
       stored_bytes_ += grid_.chunk_bytes;
       fresh -= grid_.chunk_bytes;
     }
@@ -175,8 +178,10 @@ void ChunkedLayout::write_points(const SelectionPlan& plan, const std::byte* den
         [&](std::byte* chunk) {
           for (std::size_t k = g; k < end; ++k) {  // selection order: the last duplicate wins
             std::uint64_t p = order[k].second;
-            for (std::size_t d = 0; d < r; ++d) in_chunk[d] = plan.points[p * r + d] % grid_.chunk[d];
-            std::memcpy(chunk + linear_offset(grid_.chunk, in_chunk.data()) * es, dense + p * es, es);
+            for (std::size_t d = 0; d < r; ++d)
+              in_chunk[d] = plan.points[p * r + d] % grid_.chunk[d];
+            std::memcpy(chunk + linear_offset(grid_.chunk, in_chunk.data()) * es, dense + p * es,
+                        es);
           }
         },
         io));

@@ -1,4 +1,5 @@
-// Contiguous layout: one allocation holding every element in C order, made on first write.
+// Contiguous layout: one allocation holding every element in C order, made on first write;
+// or, for a dataset of an opened file, a view of the file's bytes until the first write.
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -21,12 +22,13 @@ void Layout::set_cache_bytes(std::uint64_t, IoContext&) {
 
 void Layout::for_each_stored_chunk(const ChunkVisitor&) const {}
 
-void Layout::load_contiguous(std::span<const std::byte>, MemoryBudget&) {
+void Layout::load_contiguous(std::span<const std::byte>, MemoryBudget&,
+                             const std::shared_ptr<const void>&) {
   fail(ErrorCode::invalid_argument, "contiguous data given to a layout that is not contiguous");
 }
 
 void Layout::load_chunk(std::span<const std::uint64_t>, std::span<const std::byte>, std::uint32_t,
-                        MemoryBudget&) {
+                        MemoryBudget&, const std::shared_ptr<const void>&) {
   fail(ErrorCode::invalid_argument, "a chunk given to a layout that is not chunked");
 }
 
@@ -45,22 +47,28 @@ class ContiguousLayout final : public Layout {
   }
 
   void read(const SelectionPlan& plan, std::byte* dense, IoContext&) const override {
-    if (!data_) {
+    const std::byte* base = elements();
+    if (!base) {
       fill_elements(dense, plan.n_elements, fill_.data(), es_);
     } else if (plan.is_points) {
       const std::size_t r = extent_.size();
       for (std::uint64_t p = 0; p < plan.n_elements; ++p) {
         std::uint64_t off = linear_offset(extent_, &plan.points[p * r]) * es_;
-        std::memcpy(dense + p * es_, data_.get() + off, es_);
+        std::memcpy(dense + p * es_, base + off, es_);
       }
     } else {
-      copy_plan(CopyDirection::gather, data_.get(), dense, plan, es_);
+      // copy_plan reads through a non-const pointer only when scattering.
+      copy_plan(CopyDirection::gather, const_cast<std::byte*>(base), dense, plan, es_);
     }
   }
 
   void write(const SelectionPlan& plan, const std::byte* dense, IoContext& io) override {
     if (plan.n_elements == 0) return;
-    if (!data_) allocate(plan, io.budget);
+    if (owner_) {
+      own_view(io.budget);
+    } else if (!data_) {
+      allocate(plan, io.budget);
+    }
     if (plan.is_points) {
       const std::size_t r = extent_.size();
       for (std::uint64_t p = 0; p < plan.n_elements; ++p) {
@@ -77,26 +85,52 @@ class ContiguousLayout final : public Layout {
   std::span<const std::byte> fill_value() const override { return fill_; }
 
   std::span<const std::byte> contiguous_bytes() const override {
-    if (!data_) return {};
-    return {data_.get(), nbytes_};
+    const std::byte* base = elements();
+    if (!base) return {};
+    return {base, nbytes_};
   }
 
-  void load_contiguous(std::span<const std::byte> bytes, MemoryBudget& budget) override {
+  void load_contiguous(std::span<const std::byte> bytes, MemoryBudget& budget,
+                       const std::shared_ptr<const void>& owner) override {
     if (bytes.size() != nbytes_) {
       fail(ErrorCode::corruption, "contiguous data of " + std::to_string(bytes.size()) +
                                       " bytes where the dataset needs " + std::to_string(nbytes_));
     }
     if (nbytes_ == 0) return;
+    if (owner) {
+      release_owned(budget);
+      view_ = bytes.data();
+      owner_ = owner;
+      return;
+    }
     if (!data_) reserve_storage(budget);
     std::memcpy(data_.get(), bytes.data(), nbytes_);
+    view_ = nullptr;
+    owner_.reset();
   }
 
   void release(MemoryBudget& budget, ChunkCache&) noexcept override {
+    release_owned(budget);
+    view_ = nullptr;
+    owner_.reset();
+  }
+
+ private:
+  const std::byte* elements() const noexcept { return owner_ ? view_ : data_.get(); }
+
+  void release_owned(MemoryBudget& budget) noexcept {
     if (data_) budget.release(nbytes_);
     data_.reset();
   }
 
- private:
+  // Before the first write to a borrowed view: copies it into owned storage (charged).
+  void own_view(MemoryBudget& budget) {
+    reserve_storage(budget);
+    std::memcpy(data_.get(), view_, nbytes_);
+    view_ = nullptr;
+    owner_.reset();
+  }
+
   // Charges the budget, then allocates the (uninitialised) element storage.
   void reserve_storage(MemoryBudget& budget) {
     budget.reserve(nbytes_);
@@ -122,6 +156,8 @@ class ContiguousLayout final : public Layout {
   std::vector<std::byte> fill_;
   std::uint64_t nbytes_ = 0;
   std::unique_ptr<std::byte[]> data_;
+  const std::byte* view_ = nullptr;    // borrowed elements, valid while owner_ lives
+  std::shared_ptr<const void> owner_;  // non-null exactly when the elements are borrowed
 };
 
 }  // namespace

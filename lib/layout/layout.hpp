@@ -45,7 +45,8 @@ class Layout {
   virtual void set_cache_bytes(std::uint64_t n, IoContext& io);
   // Chunk shape; empty for unchunked layouts.
   virtual Shape chunks() const { return {}; }
-  // Bytes of element storage held (0 before the first write for contiguous storage).
+  // Bytes of element storage held on the heap (0 before the first write for contiguous
+  // storage; views of a mapped file or borrowed image are not counted).
   virtual std::uint64_t bytes_held() const = 0;
   // Frees all storage (and cached chunks) and returns the bytes to the budget.
   virtual void release(MemoryBudget& budget, ChunkCache& file_cache) noexcept = 0;
@@ -67,15 +68,22 @@ class Layout {
       std::function<void(std::span<const std::uint64_t> grid_coord,
                          std::span<const std::byte> encoded, std::uint32_t filter_mask)>;
   virtual void for_each_stored_chunk(const ChunkVisitor& visit) const;
+  //
+  // Loaders take the bytes' `owner`: when non-null, it keeps `bytes` alive and unchanged for
+  // as long as it lives (a file mapping, a borrowed image), and the layout keeps a view
+  // instead of a copy (nothing charged; the first write copies). When null the bytes are
+  // copied and charged to the budget.
+
   // Contiguous layouts: replaces the elements with `bytes` (exactly the dataset's byte size,
-  // else corruption), charging the budget. Others: internal error.
-  virtual void load_contiguous(std::span<const std::byte> bytes, MemoryBudget& budget);
+  // else corruption). Others: internal error.
+  virtual void load_contiguous(std::span<const std::byte> bytes, MemoryBudget& budget,
+                               const std::shared_ptr<const void>& owner);
   // Chunked layouts: stores one encoded chunk as read from a file, replacing any chunk at
   // those grid coordinates. Throws corruption if the coordinates are outside the grid or
-  // an unfiltered chunk is not exactly the chunk's byte size. Charges the budget.
+  // an unfiltered chunk is not exactly the chunk's byte size.
   virtual void load_chunk(std::span<const std::uint64_t> grid_coord,
                           std::span<const std::byte> encoded, std::uint32_t filter_mask,
-                          MemoryBudget& budget);
+                          MemoryBudget& budget, const std::shared_ptr<const void>& owner);
 };
 
 // A contiguous layout over `shape` elements of `element_size` bytes; `fill` is one element.

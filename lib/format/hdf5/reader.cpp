@@ -105,9 +105,10 @@ std::shared_ptr<Node> build_object(ReaderContext& ctx, std::uint64_t address, Gr
 }
 
 ReadResult read_hdf5(std::span<const std::byte> bytes, FileImage& image,
-                     const ReadSettings& /*settings*/) {
+                     const ReadSettings& settings) {
   ReadResult result;
   ReaderContext ctx(bytes, image, result);
+  ctx.owner = settings.owner;
   ctx.sb = decode_superblock(bytes);
   ctx.rel = bytes.subspan(static_cast<std::size_t>(ctx.sb.location));
   // Addresses count from the superblock, whatever its base address field says (libhdf5).

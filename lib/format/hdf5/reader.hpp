@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -12,7 +13,13 @@ namespace h5mem::detail {
 
 class FileImage;
 
-struct ReadSettings {};
+struct ReadSettings {
+  // When set, keeps the file's bytes alive and unchanged for as long as it lives (a file
+  // mapping, or a caller's image lent with Ownership::borrow): stored chunks and contiguous
+  // data are then kept as views of the bytes, not copied, until first written. When null
+  // the reader copies what it keeps.
+  std::shared_ptr<const void> owner;
+};
 
 // What the reader learned about the file as a whole.
 struct ReadResult {
@@ -25,7 +32,7 @@ struct ReadResult {
 };
 
 // Parses the HDF5 file in `bytes` (a user block before the superblock is allowed) and
-// creates its groups, datasets (their stored chunks copied still encoded), attributes and
+// creates its groups, datasets (their stored chunks kept still encoded), attributes and
 // vlen data under image.root, which must be empty, charging image.budget.
 // Throws Error(corruption) naming the byte offset and structure for damaged input and
 // Error(unsupported) naming the feature for valid HDF5 that h5mem cannot represent. After a

@@ -107,7 +107,7 @@ void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, s
       if (ds.vlen) {
         load_vlen_chunk(ctx, ds, c, stored, vlen_base);
       } else {
-        ds.layout->load_chunk(c.coord, stored, c.entry.filter_mask, ctx.image.budget);
+        ds.layout->load_chunk(c.coord, stored, c.entry.filter_mask, ctx.image.budget, ctx.owner);
       }
     } catch (const Error& e) {
       if (e.code() != ErrorCode::corruption) throw;
@@ -138,12 +138,12 @@ void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& l
   }
   data = data.first(static_cast<std::size_t>(n * stored_es));
   if (!ds.vlen) {
-    ds.layout->load_contiguous(data, ctx.image.budget);
+    ds.layout->load_contiguous(data, ctx.image.budget, ctx.owner);
     return;
   }
   std::vector<std::byte> handles(static_cast<std::size_t>(n * kVlenHandleSize));
   refs_to_handles(ctx, data, n, vlen_base, *ds.vlen, handles.data());
-  ds.layout->load_contiguous(handles, ctx.image.budget);
+  ds.layout->load_contiguous(handles, ctx.image.budget, nullptr);
 }
 
 }  // namespace

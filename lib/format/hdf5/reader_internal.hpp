@@ -31,6 +31,9 @@ struct ReaderContext {
   Superblock sb;
   FileImage& image;
   ReadResult& result;
+  // Keeps `bytes` alive and unchanged (ReadSettings::owner): when set, chunks and contiguous
+  // data become views of `bytes` instead of copies.
+  std::shared_ptr<const void> owner;
 
   // Objects already built, by object header address, so that an object reachable through
   // several hard links becomes one shared node.

@@ -31,7 +31,7 @@ void translate_dataset(ReaderContext& ctx, DatasetNode& ds,
     if (stored.empty()) return;
     std::vector<std::byte> bytes(stored.begin(), stored.end());
     map_references(ds.dtype, bytes, true, to_id);
-    layout.load_contiguous(bytes, ctx.image.budget);
+    layout.load_contiguous(bytes, ctx.image.budget, nullptr);
     return;
   }
   struct Chunk {
@@ -48,14 +48,14 @@ void translate_dataset(ReaderContext& ctx, DatasetNode& ds,
   for (Chunk& c : chunks) {
     if (!fp || fp->empty()) {
       map_references(ds.dtype, c.encoded, true, to_id);
-      layout.load_chunk(c.coord, c.encoded, c.mask, ctx.image.budget);
+      layout.load_chunk(c.coord, c.encoded, c.mask, ctx.image.budget, nullptr);
       continue;
     }
     std::vector<std::byte> decoded(static_cast<std::size_t>(fp->chunk_bytes()));
     fp->decode(c.encoded, c.mask, decoded);
     map_references(ds.dtype, decoded, true, to_id);
     Encoded enc = fp->encode(decoded);
-    layout.load_chunk(c.coord, enc.bytes, enc.filter_mask, ctx.image.budget);
+    layout.load_chunk(c.coord, enc.bytes, enc.filter_mask, ctx.image.budget, nullptr);
   }
 }
 

@@ -90,7 +90,7 @@ void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c
   std::vector<std::byte> handles(refs.size());
   refs_to_handles(ctx, refs, n, base_size, *ds.vlen, handles.data());
   Encoded enc = fp->encode(handles);
-  ds.layout->load_chunk(c.coord, enc.bytes, enc.filter_mask, ctx.image.budget);
+  ds.layout->load_chunk(c.coord, enc.bytes, enc.filter_mask, ctx.image.budget, nullptr);
 }
 
 std::vector<std::uint16_t> pipeline_filter_ids(const Layout& layout) {
