@@ -204,6 +204,13 @@ void check_file(const Json& entry, int& objects) {
       }
       continue;
     }
+    if (want["kind"].str() == "soft" || want["kind"].str() == "external") {
+      const Json* file = want.find("file");
+      const LinkInfo link{want["kind"].str() == "soft" ? LinkKind::soft : LinkKind::external,
+                          want["target"].str(), file ? file->str() : std::string()};
+      CHECK_MESSAGE(f.link_info(path) == link, name << ":" << path << ": link");
+      continue;
+    }
     if (want["kind"].str() == "group") {
       Group g = path == "/" ? Group(f) : f.group(path);
       std::vector<std::string> members;

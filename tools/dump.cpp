@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "dump_values.hpp"
 #include "h5mem/h5mem.hpp"
+#include "links.hpp"
 #include "path_arg.hpp"
 
 namespace h5mem::cli {
@@ -235,7 +236,9 @@ class Dumper {
     for (const auto& name : g.list()) {
       std::string child = join_path(path, name);
       try {
-        if (g.kind_of(name) == ObjectKind::group) {
+        if (auto link = symbolic_link(g, name)) {
+          out_ << dump_link_text(*link, name, in2);
+        } else if (g.kind_of(name) == ObjectKind::group) {
           text_group(g.group(name), child, name, in2);
         } else {
           text_dataset(g.dataset(name), name, in2);
@@ -341,7 +344,14 @@ class Dumper {
     out_ << "}";
     for (const auto& name : g.list()) {
       std::string child = join_path(path, name);
-      if (g.kind_of(name) == ObjectKind::group) {
+      if (auto link = symbolic_link(g, name)) {
+        std::string& b = out_.buf();
+        b += first_ ? "\n  {\"path\": " : ",\n  {\"path\": ";
+        first_ = false;
+        append_json_string(b, child);
+        append_json_link(b, *link);
+        out_ << "}";
+      } else if (g.kind_of(name) == ObjectKind::group) {
         json_group(g.group(name), child);
       } else {
         json_dataset(g.dataset(name), child);

@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "dump_values.hpp"
 #include "h5mem/h5mem.hpp"
+#include "links.hpp"
 #include "path_arg.hpp"
 
 namespace h5mem::cli {
@@ -51,9 +52,31 @@ class Lister {
   void list_group(const Group& g, const std::string& path) {
     for (const auto& name : g.list()) {
       std::string child = join_path(path, name);
+      if (auto link = symbolic_link(g, name)) {
+        link_entry(child, args_.recursive ? child : name, *link);
+        continue;
+      }
       entry(g, child, args_.recursive ? child : name);
       if (args_.recursive && g.kind_of(name) == ObjectKind::group) list_group(g.group(name), child);
     }
+  }
+
+  // One line (or JSON object) for a soft or external link, which is not followed.
+  void link_entry(const std::string& path, const std::string& label, const LinkInfo& link) {
+    if (args_.json) {
+      std::string& b = out_.buf();
+      b += first_ ? "\n  {\"path\": " : ",\n  {\"path\": ";
+      first_ = false;
+      append_json_string(b, path);
+      b += ", \"name\": ";
+      append_json_string(b, path.substr(path.rfind('/') + 1));
+      append_json_link(b, link);
+      out_ << "}";
+      return;
+    }
+    std::string line = label;
+    if (line.size() < 24) line.resize(24, ' ');
+    out_ << line << " " << ls_link_text(link) << "\n";
   }
 
   // One line (or JSON object) for the object at absolute `path`, shown as `label`.

@@ -8,6 +8,7 @@
 
 #include "h5mem/dataset.hpp"
 #include "h5mem/dtype.hpp"
+#include "h5mem/link.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/options.hpp"
 #include "h5mem/shape.hpp"
@@ -43,18 +44,41 @@ class Group : public Object {
   Dataset dataset(std::string_view path) const;
 
   // True if `path` names an existing object (false also when an intermediate is missing
-  // or is a dataset). Throws invalid_argument for malformed paths.
+  // or is a dataset, and for a link whose target cannot be reached, as in h5py). Throws
+  // invalid_argument for malformed paths.
   bool contains(std::string_view path) const;
-  // Kind of the object at `path`. Throws not_found.
+  // Kind of the object at `path` (links followed). Throws not_found.
   ObjectKind kind_of(std::string_view path) const;
-  // Names of the direct children, in byte-wise name order (as HDF5 lists them by default).
+  // Names of the direct members (objects and soft/external links), in byte-wise name order
+  // (as HDF5 lists them by default).
   std::vector<std::string> list() const;
-  // Removes the object at `path` and everything below it. Handles to removed objects
-  // become invalid (Error(closed) on use). Throws not_found; invalid_argument for the root.
+  // Removes the member at `path`: an object and everything below it, or a soft/external
+  // link alone (its target stays, as h5py's `del`). Handles to removed objects become
+  // invalid (Error(closed) on use). Throws not_found; invalid_argument for the root.
   void remove(std::string_view path) const;
-  // Moves (renames) the object at `from` to `to`; the destination's parent must exist.
-  // Throws not_found, already_exists, or invalid_argument when moving a group into itself.
+  // Moves (renames) the member at `from` to `to` (a link moves as a link); the
+  // destination's parent must exist. Throws not_found, already_exists, or invalid_argument
+  // when moving a group into itself.
   void move(std::string_view from, std::string_view to) const;
+
+  // Links. Every lookup (group, dataset, contains, kind_of, and paths given to create_*)
+  // follows soft links in any part of a path and external links in lookups; a soft target
+  // is resolved at each use, relative to the group holding the link unless it starts with
+  // '/'. A dangling link raises not_found naming the link and its target; more than 16
+  // soft links in one lookup (a cycle) raises not_found instead of looping.
+
+  // Binds `path` to `target`, a path in this file that need not exist (yet). Missing
+  // intermediate groups are created. Throws already_exists if `path` is taken,
+  // invalid_argument for an empty target or a read-only file.
+  void create_soft_link(std::string_view path, std::string_view target) const;
+  // Binds `path` to object `target` of the HDF5 file `file`, resolved when followed: the
+  // file is opened read-only through File::open (a relative name relative to this file's
+  // directory, then as given; mem:// names as they are). Throws like create_soft_link.
+  void create_external_link(std::string_view path, std::string_view file,
+                            std::string_view target) const;
+  // How the last part of `path` is bound, without following it (intermediate parts are
+  // followed). Throws not_found.
+  LinkInfo link_info(std::string_view path) const;
 
   // The object `ref` names, in this group's file (wherever it has moved to). Throws
   // invalid_argument for a null reference, not_found if the object was removed or belongs

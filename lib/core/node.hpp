@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "h5mem/dtype.hpp"
+#include "h5mem/link.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/shape.hpp"
 #include "core/vlen_heap.hpp"
@@ -57,9 +58,19 @@ struct Node {
   AttrTable attrs;
 };
 
+// A soft or external link: a name bound to a path rather than to an object (hard links
+// are the `children` themselves).
+struct LinkEntry {
+  LinkKind kind = LinkKind::soft;
+  std::string target;  // the path, as given
+  std::string file;    // external links: the file, as given
+};
+
 struct GroupNode : Node {
   GroupNode() : Node(ObjectKind::group) {}
   std::map<std::string, std::shared_ptr<Node>, std::less<>> children;
+  // Names bound to paths. A name is in at most one of `children` and `links`.
+  std::map<std::string, LinkEntry, std::less<>> links;
 };
 
 struct DatasetNode : Node {

@@ -1,29 +1,103 @@
 #include "core/tree.hpp"
 
-namespace h5mem::detail {
+#include <span>
 
-Walk walk(FileImage& img, GroupNode& base, const ParsedPath& path) {
-  Walk w;
-  w.group = path.absolute ? img.root.get() : &base;
-  if (path.parts.empty()) {
-    w.target = w.group;
-    return w;
+#include "h5mem/error.hpp"
+
+namespace h5mem::detail {
+namespace {
+
+std::string child_path(const GroupNode& group, std::string_view name) {
+  std::string p = path_of(group);
+  if (p != "/") p += '/';
+  p += name;
+  return p;
+}
+
+void walk_parts(FileImage& img, GroupNode* start, std::span<const std::string_view> parts,
+                bool follow_final, int& hops, Walk& w) {
+  w.group = start;
+  if (parts.empty()) {
+    w.target = start;
+    return;
   }
-  for (std::size_t i = 0; i < path.parts.size(); ++i) {
-    auto it = w.group->children.find(path.parts[i]);
-    if (it == w.group->children.end()) return w;
-    Node* child = it->second.get();
-    if (i + 1 == path.parts.size()) {
-      w.target = child;
-      return w;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const bool last = i + 1 == parts.size();
+    auto it = w.group->children.find(parts[i]);
+    Node* next = nullptr;
+    if (it != w.group->children.end()) {
+      next = it->second.get();
+    } else {
+      auto lt = w.group->links.find(parts[i]);
+      if (lt == w.group->links.end()) return;
+      const LinkEntry& link = lt->second;
+      if (last && !follow_final) {
+        w.link = &link;
+        return;
+      }
+      const std::string where = child_path(*w.group, parts[i]);
+      if (link.kind == LinkKind::external) {
+        ExternalHop hop{link.file, link.target, where, link.target};
+        for (std::size_t k = i + 1; k < parts.size(); ++k) {
+          if (hop.path.empty() || hop.path.back() != '/') hop.path += '/';
+          hop.path += parts[k];
+        }
+        w.external = std::move(hop);
+        return;
+      }
+      const std::string shown = "soft link \"" + where + "\" -> \"" + link.target + "\"";
+      if (++hops > kMaxLinkHops) {
+        w.broken = shown + ": more than " + std::to_string(kMaxLinkHops) +
+                   " soft links followed (a cycle?)";
+        return;
+      }
+      ParsedPath tp;
+      try {
+        tp = parse_path(link.target);
+      } catch (const Error& e) {
+        w.broken = shown + ": target cannot be resolved (" + e.what() + ")";
+        return;
+      }
+      Walk sub;
+      walk_parts(img, tp.absolute ? img.root.get() : w.group, tp.parts, true, hops, sub);
+      if (sub.external) {
+        for (std::size_t k = i + 1; k < parts.size(); ++k) {
+          if (sub.external->path.empty() || sub.external->path.back() != '/')
+            sub.external->path += '/';
+          sub.external->path += parts[k];
+        }
+        w.external = std::move(sub.external);
+        return;
+      }
+      if (!sub.broken.empty()) {
+        w.broken = std::move(sub.broken);
+        return;
+      }
+      if (!sub.target) {
+        w.broken = shown + ": dangling, the target does not exist";
+        return;
+      }
+      next = sub.target;
     }
-    if (child->kind != ObjectKind::group) {
+    if (last) {
+      w.target = next;
+      return;
+    }
+    if (next->kind != ObjectKind::group) {
       w.blocked = true;
-      return w;
+      return;
     }
-    w.group = static_cast<GroupNode*>(child);
+    w.group = static_cast<GroupNode*>(next);
     ++w.matched;
   }
+}
+
+}  // namespace
+
+Walk walk(FileImage& img, GroupNode& base, const ParsedPath& path, bool follow_final) {
+  Walk w;
+  int hops = 0;
+  walk_parts(img, path.absolute ? img.root.get() : &base, path.parts, follow_final, hops, w);
   return w;
 }
 

@@ -633,27 +633,13 @@ def unsupported_reason(path):
             f.visititems(visit)
             if has_null_attr(f):
                 null.append("/")
-            soft = []
-
-            def links(g, prefix):
-                for k in g:
-                    link = g.get(k, getlink=True)
-                    if isinstance(link, (h5py.SoftLink, h5py.ExternalLink)):
-                        soft.append(prefix + k)
-                    elif isinstance(link, h5py.HardLink) and isinstance(g.get(k), h5py.Group):
-                        links(g[k], prefix + k + "/")
-            links(f, "/")
             if lzf:
                 return "LZF (h5diff cannot read it): %s" % ", ".join(lzf[:3])
             if unknown:
                 # h5mem opens the file but cannot decode (so cannot copy) these datasets.
                 return "filters h5mem does not implement: %s" % ", ".join(unknown[:3])
-            # Known limitations of h5mem's model (see README "Reading files"): soft/external
-            # links and committed datatypes are not objects in it, and null dataspaces read
-            # as shape {0}.
-            if soft:
-                return "known limitation: soft and external links are not kept: %s" % (
-                    ", ".join(soft[:3]))
+            # Known limitations of h5mem's model (see README "Reading files"): committed
+            # datatypes are not objects in it, and null dataspaces read as shape {0}.
             if named:
                 return "known limitation: committed datatype objects are not kept: %s" % (
                     ", ".join(named[:3]))

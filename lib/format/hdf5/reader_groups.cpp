@@ -16,16 +16,18 @@ struct Link {
   std::string name;
   LinkType type = LinkType::hard;
   std::uint64_t address = kUndefinedAddress;
-  std::string describe;  // for notes on links that are not followed
+  std::string target;    // soft and external links
+  std::string file;      // external links
+  std::string describe;  // for notes on links that are not kept
 };
 
 Link from_message(const LinkMessage& m) {
-  Link l{m.name, m.type(), m.hard_address, {}};
+  Link l{m.name, m.type(), m.hard_address, {}, {}, {}};
   if (m.type() == LinkType::soft) {
-    l.describe = "soft link to \"" + m.soft_target + "\" skipped (the model has no soft links)";
+    l.target = m.soft_target;
   } else if (m.type() == LinkType::external) {
-    l.describe = "external link to \"" + m.external_file + ":" + m.external_path +
-                 "\" skipped (the model has no external links)";
+    l.target = m.external_path;
+    l.file = m.external_file;
   } else if (m.type() != LinkType::hard) {
     l.describe = "user-defined link of type " + std::to_string(m.link_type) + " skipped";
   }
@@ -41,10 +43,10 @@ std::vector<Link> symbol_table_links(const ReaderContext& ctx, const HeaderMessa
   std::vector<Link> out;
   for (SymbolTableLink& s :
        read_symbol_table(ctx.view, st.btree_address, st.heap_address, params)) {
-    Link l{std::move(s.name), LinkType::hard, s.entry.object_address, {}};
+    Link l{std::move(s.name), LinkType::hard, s.entry.object_address, {}, {}, {}};
     if (s.entry.cache_type == SymbolCacheType::soft_link) {
       l.type = LinkType::soft;
-      l.describe = "soft link to \"" + s.soft_value + "\" skipped (the model has no soft links)";
+      l.target = std::move(s.soft_value);
     }
     out.push_back(std::move(l));
   }
@@ -98,8 +100,17 @@ void read_group_members(ReaderContext& ctx, const ObjectHeader& h, GroupNode& gr
         l.name == "..") {
       fail(ErrorCode::corruption, child_path + ": invalid link name");
     }
-    if (group.children.count(l.name))
+    if (group.children.count(l.name) || group.links.count(l.name))
       fail(ErrorCode::corruption, child_path + ": duplicate link name");
+    if (l.type == LinkType::soft || l.type == LinkType::external) {
+      if (l.target.empty() || (l.type == LinkType::external && l.file.empty())) {
+        fail(ErrorCode::corruption, child_path + ": link with an empty target");
+      }
+      group.links.emplace(l.name,
+                          LinkEntry{l.type == LinkType::soft ? LinkKind::soft : LinkKind::external,
+                                    l.target, l.file});
+      continue;
+    }
     if (l.type != LinkType::hard) {
       ctx.note(child_path, l.describe);
       continue;

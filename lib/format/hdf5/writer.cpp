@@ -154,7 +154,8 @@ std::uint64_t write_hdf5(FileImage& image, const WriteSettings& settings, ByteSi
   sb.root_object_header = root.header;
   if (!ctx.latest()) {
     sb.root_entry.object_header = root.header;
-    sb.root_entry.cache_type = 1;
+    // A root with an external link is a link-message group: nothing to cache.
+    sb.root_entry.cache_type = root.btree == kUndefinedAddress ? 0 : 1;
     sb.root_entry.btree_address = root.btree;
     sb.root_entry.heap_address = root.heap;
   }

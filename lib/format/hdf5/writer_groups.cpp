@@ -24,9 +24,37 @@ std::vector<HeaderMessage> with_attributes(std::vector<HeaderMessage> msgs,
   return msgs;
 }
 
+// One name of a group: an object (hard link) or a soft/external link.
+struct Member {
+  std::string name;
+  const Node* node = nullptr;  // null for soft and external links
+  const LinkEntry* link = nullptr;
+  PlacedObject placed;
+};
+
+// Every member of `group`, in byte-wise name order (as libhdf5 stores and lists them).
+std::vector<Member> members_of(const GroupNode& group) {
+  std::vector<Member> out;
+  out.reserve(group.children.size() + group.links.size());
+  auto c = group.children.begin();
+  auto l = group.links.begin();
+  while (c != group.children.end() || l != group.links.end()) {
+    if (l == group.links.end() || (c != group.children.end() && c->first < l->first)) {
+      out.push_back(Member{c->first, c->second.get(), nullptr, {}});
+      ++c;
+    } else {
+      out.push_back(Member{l->first, nullptr, &l->second, {}});
+      ++l;
+    }
+  }
+  return out;
+}
+
 struct SymbolGroupState {
+  std::vector<Member> members;
+  // The local heap's strings: every member's name, then the soft link targets.
   std::vector<std::string> names;
-  std::vector<PlacedObject> children;
+  std::vector<std::size_t> value_index;  // per member: index of its soft target in `names`
   std::vector<std::uint64_t> name_offsets;
   std::vector<std::uint64_t> snods;
   std::uint64_t btree = kUndefinedAddress;
@@ -37,8 +65,15 @@ struct SymbolGroupState {
 PlacedObject place_symbol_group(Context& ctx, const GroupNode& group) {
   const FileSizes sizes = ctx.sizes;
   auto st = std::make_shared<SymbolGroupState>();
-  for (const auto& [name, child] : group.children) st->names.push_back(name);
-  const std::size_t n = st->names.size();
+  st->members = members_of(group);
+  const std::size_t n = st->members.size();
+  for (const Member& m : st->members) st->names.push_back(m.name);
+  st->value_index.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!st->members[i].link) continue;
+    st->value_index[i] = st->names.size();
+    st->names.push_back(st->members[i].link->target);
+  }
   st->attrs = plan_attributes(ctx, group);
 
   PlacedObject placed;
@@ -61,7 +96,7 @@ PlacedObject place_symbol_group(Context& ctx, const GroupNode& group) {
   ctx.alloc(probe.bytes.size(), [st, sizes, per_node, btree_start](ByteSink& sink) {
     std::vector<GroupBTreeChild> kids;
     for (std::size_t k = 0; k < st->snods.size(); ++k) {
-      const std::size_t last = std::min(st->names.size(), (k + 1) * per_node) - 1;
+      const std::size_t last = std::min(st->members.size(), (k + 1) * per_node) - 1;
       kids.push_back({st->snods[k], st->name_offsets[last]});
     }
     auto enc = encode_group_btree(kids, btree_start, sizes);
@@ -78,15 +113,23 @@ PlacedObject place_symbol_group(Context& ctx, const GroupNode& group) {
   for (std::size_t k = 0; k < n_nodes; ++k) {
     st->snods.push_back(ctx.alloc(snod_size, [st, sizes, k, per_node](ByteSink& sink) {
       std::vector<SymbolTableEntry> entries;
-      for (std::size_t i = k * per_node; i < std::min(st->names.size(), (k + 1) * per_node); ++i) {
+      for (std::size_t i = k * per_node; i < std::min(st->members.size(), (k + 1) * per_node);
+           ++i) {
         SymbolTableEntry e;
         e.name_offset = st->name_offsets[i];
-        e.object_address = st->children[i].header;
-        if (st->children[i].is_group) {
-          // libhdf5 caches a child group's B-tree and heap in its entry.
+        const PlacedObject& child = st->members[i].placed;
+        if (st->members[i].link) {
+          // A soft link: its value sits in the local heap, as libhdf5 writes it.
+          e.cache_type = SymbolCacheType::soft_link;
+          e.link_value_offset = static_cast<std::uint32_t>(st->name_offsets[st->value_index[i]]);
+        } else {
+          e.object_address = child.header;
+        }
+        if (child.is_group && child.btree != kUndefinedAddress) {
+          // libhdf5 caches a child symbol-table group's B-tree and heap in its entry.
           e.cache_type = SymbolCacheType::group;
-          e.btree_address = st->children[i].btree;
-          e.heap_address = st->children[i].heap;
+          e.btree_address = child.btree;
+          e.heap_address = child.heap;
         }
         entries.push_back(e);
       }
@@ -94,37 +137,47 @@ PlacedObject place_symbol_group(Context& ctx, const GroupNode& group) {
     }));
   }
 
-  for (const auto& [name, child] : group.children) st->children.push_back(place_node(ctx, *child));
+  for (Member& m : st->members) {
+    if (m.node) m.placed = place_node(ctx, *m.node);
+  }
   placed.btree = st->btree;
   placed.heap = st->heap;
   return placed;
 }
 
 struct LinkGroupState {
+  std::vector<Member> members;
   std::vector<std::string> names;
-  std::vector<PlacedObject> children;
   DenseStorage dense;
   bool is_dense = false;
   AttributePlan attrs;
 };
 
-std::vector<std::byte> link_body(const std::string& name, std::uint64_t address,
-                                 const FileSizes& sizes) {
+std::vector<std::byte> link_body(const Member& member, const FileSizes& sizes) {
   LinkMessage link;
-  link.name = name;
+  link.name = member.name;
   bool ascii = true;
-  for (char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  for (char c : member.name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
   link.name_charset = ascii ? CharacterSet::ascii : CharacterSet::utf8;
-  link.hard_address = address;
+  if (!member.link) {
+    link.hard_address = member.placed.header;
+  } else if (member.link->kind == LinkKind::soft) {
+    link.link_type = static_cast<std::uint8_t>(LinkType::soft);
+    link.soft_target = member.link->target;
+  } else {
+    link.link_type = static_cast<std::uint8_t>(LinkType::external);
+    link.external_file = member.link->file;
+    link.external_path = member.link->target;
+  }
   return encode_link(link, sizes);
 }
 
 PlacedObject place_link_group(Context& ctx, const GroupNode& group) {
   const FileSizes sizes = ctx.sizes;
   auto st = std::make_shared<LinkGroupState>();
-  for (const auto& [name, child] : group.children) st->names.push_back(name);
+  st->members = members_of(group);
+  for (const Member& m : st->members) st->names.push_back(m.name);
   st->is_dense = st->names.size() > kMaxCompactLinks;
-  st->children.resize(st->names.size());
   st->attrs = plan_attributes(ctx, group);
 
   PlacedObject placed;
@@ -139,22 +192,20 @@ PlacedObject place_link_group(Context& ctx, const GroupNode& group) {
     msgs.push_back(make_message(HeaderMessageType::link_info, encode_link_info(info, sizes)));
     msgs.push_back(make_message(HeaderMessageType::group_info, encode_group_info({})));
     if (!st->is_dense) {
-      for (std::size_t i = 0; i < st->names.size(); ++i) {
-        msgs.push_back(make_message(HeaderMessageType::link,
-                                    link_body(st->names[i], st->children[i].header, sizes)));
+      for (const Member& m : st->members) {
+        msgs.push_back(make_message(HeaderMessageType::link, link_body(m, sizes)));
       }
     }
     return with_attributes(std::move(msgs), st->attrs);
   });
 
-  std::size_t i = 0;
-  for (const auto& [name, child] : group.children) st->children[i++] = place_node(ctx, *child);
+  for (Member& m : st->members) {
+    if (m.node) m.placed = place_node(ctx, *m.node);
+  }
   if (st->is_dense) {
     // Placed after the children: the heap holds their (now known) addresses.
     std::vector<std::vector<std::byte>> links;
-    for (std::size_t k = 0; k < st->names.size(); ++k) {
-      links.push_back(link_body(st->names[k], st->children[k].header, sizes));
-    }
+    for (const Member& m : st->members) links.push_back(link_body(m, sizes));
     st->dense = place_dense_links(ctx, std::move(links), st->names);
   }
   return placed;
@@ -163,7 +214,12 @@ PlacedObject place_link_group(Context& ctx, const GroupNode& group) {
 }  // namespace
 
 PlacedObject place_group(Context& ctx, const GroupNode& group) {
-  return ctx.latest() ? place_link_group(ctx, group) : place_symbol_group(ctx, group);
+  // Symbol tables hold only hard and soft links: like libhdf5, a group with an external link
+  // is stored with link messages whatever the format.
+  bool external = false;
+  for (const auto& [name, link] : group.links)
+    external = external || link.kind == LinkKind::external;
+  return ctx.latest() || external ? place_link_group(ctx, group) : place_symbol_group(ctx, group);
 }
 
 }  // namespace h5mem::detail::hdf5w
