@@ -203,7 +203,7 @@ class Dumper {
       out_ << ind << "ATTRIBUTE \"" << name << "\" {\n";
       const std::string in2 = ind + "   ";
       out_ << in2 << "DATATYPE  " << a.dtype().name() << "\n";
-      out_ << in2 << "DATASPACE  " << dataspace(shape, shape) << "\n";
+      out_ << in2 << "DATASPACE  " << (a.is_null() ? "NULL" : dataspace(shape, shape)) << "\n";
       if (!args_.header_only) text_data(a, shape, in2, path + " attribute " + name);
       out_ << ind << "}\n";
     }
@@ -215,7 +215,8 @@ class Dumper {
     const std::string path = ds.path();
     Shape shape = ds.shape();
     out_ << in2 << "DATATYPE  " << ds.dtype().name() << "\n";
-    out_ << in2 << "DATASPACE  " << dataspace(shape, ds.max_shape()) << "\n";
+    out_ << in2 << "DATASPACE  " << (ds.is_null() ? "NULL" : dataspace(shape, ds.max_shape()))
+         << "\n";
     Shape chunks = ds.chunks();
     if (!chunks.empty()) {
       std::string layout = "STORAGE_LAYOUT  CHUNKED " + brace_list(chunks);
@@ -262,14 +263,19 @@ class Dumper {
     b += '"';
   }
 
-  void json_type(const DType& t, const Shape& shape) {
+  // A null dataspace has no shape: "shape" (and a dataset's "max_shape") are null.
+  void json_type(const DType& t, const Shape& shape, bool null) {
     std::string& b = out_.buf();
     b += ", \"dtype\": ";
     append_json_string(b, t.name());
     b += ", \"type_class\": \"";
     b += type_class_name(t);
     b += "\", \"shape\": ";
-    append_json_dims(b, shape);
+    if (null) {
+      b += "null";
+    } else {
+      append_json_dims(b, shape);
+    }
   }
 
   template <class Obj>
@@ -304,7 +310,7 @@ class Dumper {
       first = false;
       append_json_string(b, name);
       Shape shape = a.shape();
-      json_type(a.dtype(), shape);
+      json_type(a.dtype(), shape, a.is_null());
       if (!args_.header_only) json_data(a, shape, path + " attribute " + name);
       out_ << "}";
     }
@@ -314,10 +320,15 @@ class Dumper {
   void json_dataset(const Dataset& ds, const std::string& path) {
     json_object_start(path, "dataset");
     Shape shape = ds.shape();
-    json_type(ds.dtype(), shape);
+    const bool null = ds.is_null();
+    json_type(ds.dtype(), shape, null);
     std::string& b = out_.buf();
     b += ", \"max_shape\": ";
-    append_json_dims(b, ds.max_shape());
+    if (null) {
+      b += "null";
+    } else {
+      append_json_dims(b, ds.max_shape());
+    }
     Shape chunks = ds.chunks();
     b += ", \"chunks\": ";
     if (chunks.empty()) {

@@ -107,7 +107,8 @@ class Lister {
       line += "Group";
     } else {
       Dataset ds = parent.dataset(path);
-      line += "Dataset " + h5ls_extent(ds.shape(), ds.max_shape());
+      line += "Dataset " +
+              (ds.is_null() ? std::string("{NULL}") : h5ls_extent(ds.shape(), ds.max_shape()));
       line += "  " + ds.dtype().name();
       Shape chunks = ds.chunks();
       if (!chunks.empty()) line += "  chunks=" + brace_list(chunks);
@@ -126,9 +127,18 @@ class Lister {
     b += type_class_name(t);
     b += "\", \"element_size\": " + std::to_string(t.size());
     b += ", \"shape\": ";
-    append_json_dims(b, ds.shape());
+    const bool null = ds.is_null();  // no shape at all, as h5py's None
+    if (null) {
+      b += "null";
+    } else {
+      append_json_dims(b, ds.shape());
+    }
     b += ", \"max_shape\": ";
-    append_json_dims(b, ds.max_shape());
+    if (null) {
+      b += "null";
+    } else {
+      append_json_dims(b, ds.max_shape());
+    }
     b += ", \"chunks\": ";
     Shape chunks = ds.chunks();
     if (chunks.empty()) {

@@ -77,8 +77,12 @@ class Attribute {
  public:
   const std::string& name() const noexcept { return name_; }
   DType dtype() const;
-  // () for a scalar, (n) for a 1-d attribute.
+  // () for a scalar, (n) for a 1-d attribute; (0) for a null dataspace.
   Shape shape() const;
+  // True for an attribute with a null dataspace (h5py's Empty, AttributeSet::set_null): it
+  // has a type but no value. Its shape() is {0}: read<std::vector<T>>() returns an empty
+  // vector and reading a scalar raises type_mismatch.
+  bool is_null() const;
 
   // Reads the value as T, converting as dataset reads do. A scalar T requires a scalar (or
   // 1-element) attribute; a std::vector<T> accepts any. Throws type_mismatch if the stored
@@ -138,6 +142,9 @@ class AttributeSet {
   // sequence of vlen data.
   void set_raw(std::string_view name, const DType& dtype, const Shape& shape,
                const void* data) const;
+  // Creates or replaces attribute `name` as a null dataspace of `dtype` (h5py's Empty): a
+  // type and no value (see Attribute::is_null). Throws like set_raw.
+  void set_null(std::string_view name, const DType& dtype) const;
 
   // Returns a view of attribute `name`. Throws not_found.
   Attribute get(std::string_view name) const;

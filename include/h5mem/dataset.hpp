@@ -168,6 +168,12 @@ class Dataset : public Object {
   // invalid_argument for points whose rank differs from the dataset's.
   Selection select(const Points& points) const;
 
+  // True for a dataset with a null dataspace (h5py's Empty, Group::create_null_dataset):
+  // it has no elements and no extent. Such a dataset reports shape() and max_shape() {0}
+  // (so code sizing buffers from them reads nothing), reads as no elements (read<T>()
+  // returns an empty vector), cannot be resized, and is written back as a null dataspace;
+  // is_null() is what tells it from a real {0} extent.
+  bool is_null() const;
   // Largest extent each dimension may grow to (`unlimited` entries for unbounded).
   Shape max_shape() const;
   // Chunk shape; empty for contiguous datasets.

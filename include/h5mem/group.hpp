@@ -40,6 +40,9 @@ class Group : public Object {
                          const DatasetOptions& options = {}) const {
     return create_dataset(path, detail::checked_dtype<T>(), shape, options);
   }
+  // Creates a dataset of `dtype` with a null dataspace (h5py's `Empty`): no elements and no
+  // extent, see Dataset::is_null. Throws like create_dataset.
+  Dataset create_null_dataset(std::string_view path, const DType& dtype) const;
   // Opens an existing dataset. Throws not_found, or type_mismatch if it is a group.
   Dataset dataset(std::string_view path) const;
 

@@ -31,6 +31,9 @@ struct AttrValue {
   // Other types with vlen data: `bytes` holds the stored form (core/vlen_elements.hpp), whose
   // VlenHandle ids are 1-based indexes into this list.
   std::vector<std::vector<std::byte>> vlen_objects;
+  // A null dataspace (h5py's Empty): no elements, `shape` is {0}. Kept apart from a real
+  // {0} extent so that it is written back as null.
+  bool null_space = false;
   std::uint64_t payload() const;
 };
 
@@ -90,6 +93,9 @@ struct DatasetNode : Node {
   // e.g. a filter it does not implement: names the reason. Its metadata and attributes
   // stay available; reading, writing, resizing or saving it raises unsupported.
   std::string unreadable;
+  // A null dataspace (h5py's Empty): no elements, `shape` and `max_shape` are {0}. Set before
+  // the node is linked, constant afterwards.
+  bool null_space = false;
   // Dimension scales attached to each dimension (node ids of the scale datasets, in attach
   // order); empty, or one entry per dimension. Guarded by the tree mutex. Written as the
   // DIMENSION_LIST / REFERENCE_LIST attributes (see core/reference.cpp).

@@ -614,10 +614,7 @@ def unsupported_reason(path):
     """Why a fixture is skipped for the copy check, or None."""
     try:
         with h5py.File(path, "r") as f:
-            lzf, named, null, unknown = [], [], [], []
-
-            def has_null_attr(obj):
-                return any(isinstance(v, h5py.Empty) for v in obj.attrs.values())
+            lzf, named, unknown = [], [], []
 
             def visit(name, obj):
                 if isinstance(obj, h5py.Dataset) and obj.compression == "lzf":
@@ -628,24 +625,17 @@ def unsupported_reason(path):
                         unknown.append("%s (%s)" % (name, ", ".join(sorted(other))))
                 if isinstance(obj, h5py.Datatype):
                     named.append(name)
-                if (isinstance(obj, h5py.Dataset) and obj.shape is None) or has_null_attr(obj):
-                    null.append(name)
             f.visititems(visit)
-            if has_null_attr(f):
-                null.append("/")
             if lzf:
                 return "LZF (h5diff cannot read it): %s" % ", ".join(lzf[:3])
             if unknown:
                 # h5mem opens the file but cannot decode (so cannot copy) these datasets.
                 return "filters h5mem does not implement: %s" % ", ".join(unknown[:3])
-            # Known limitations of h5mem's model (see README "Reading files"): committed
-            # datatypes are not objects in it, and null dataspaces read as shape {0}.
+            # Known limitation of h5mem's model (see README "Reading files"): committed
+            # datatypes are not objects in it.
             if named:
                 return "known limitation: committed datatype objects are not kept: %s" % (
                     ", ".join(named[:3]))
-            if null:
-                return "known limitation: null dataspaces read as shape {0}: %s" % (
-                    ", ".join(null[:3]))
     except Exception as e:  # not readable by libhdf5 either
         return "h5py cannot read it: %s" % e
     rc, out, err = run(["ls", "-r", path])

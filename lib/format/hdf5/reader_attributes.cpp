@@ -49,6 +49,7 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
     return;
   }
   AttrValue v{dt, shape_of(m.dataspace), {}, {}, {}};
+  v.null_space = m.dataspace.type == DataspaceType::null;
   const std::uint64_t n = m.dataspace.element_count();
   const std::uint64_t need = n * m.datatype.size;  // element_count checked, size <= 2^32
   if (m.datatype.size != 0 && need / m.datatype.size != n) {

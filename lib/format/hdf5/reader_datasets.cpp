@@ -249,6 +249,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
   }();
   auto ds = std::make_shared<DatasetNode>(dt, ext.shape, nl.max_shape);
   ds->layout = std::move(nl.layout);
+  ds->null_space = space.type == DataspaceType::null;
   if (vlen) ds->vlen = std::make_unique<VlenHeap>();
   if (lm.layout_class == LayoutClass::chunked && unreadable.empty()) {
     try {

@@ -136,6 +136,10 @@ AttributePlan plan_attributes(Context& ctx, const Node& node) {
       continue;  // written from the attachments below
     }
     Pending& p = start(name, value.dtype, value.shape);
+    if (value.null_space) {  // h5py's Empty: no value; version 1 cannot express it
+      p.msg.dataspace = DataspaceMessage{2, DataspaceType::null, {}, {}};
+      continue;
+    }
     if (value.dtype.is_variable_string()) {
       for (const std::string& s : value.strings) {
         if (s.size() > 0xffffffffu) {

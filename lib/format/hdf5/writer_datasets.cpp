@@ -185,7 +185,10 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
   }
 
   st->space.version = ctx.latest() ? 2 : 1;
-  if (ds.shape.empty()) {
+  if (ds.null_space) {
+    st->space.version = 2;  // version 1 cannot express it; libhdf5 also writes 2 then
+    st->space.type = DataspaceType::null;
+  } else if (ds.shape.empty()) {
     st->space.type = DataspaceType::scalar;
   } else {
     st->space.dims = ds.shape;
