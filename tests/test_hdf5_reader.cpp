@@ -80,6 +80,101 @@ void check_strings(const std::string& what, const std::vector<std::string>& got,
   }
 }
 
+// Values with vlen data nested in compounds and arrays (and vlen sequences): read into
+// memory-form elements (std::string / Vlen<T> objects constructed in a raw buffer) and
+// compared with the manifest's JSON (compounds as lists in member order).
+void vlen_objects(const DType& t, std::byte* p, bool construct) {
+  if (!t.has_vlen()) return;
+  if (t.is_variable_string()) {
+    if (construct) {
+      new (p) std::string();
+    } else {
+      reinterpret_cast<std::string*>(p)->~basic_string();
+    }
+  } else if (t.type_class() == TypeClass::vlen) {
+    if (construct) {
+      new (p) h5mem::detail::VlenBytes();
+    } else {
+      reinterpret_cast<h5mem::detail::VlenBytes*>(p)->~VlenBytes();
+    }
+  } else if (t.type_class() == TypeClass::array) {
+    for (std::uint64_t i = 0; i < element_count(t.array_dims()); ++i) {
+      vlen_objects(t.base(), p + i * t.base().size(), construct);
+    }
+  } else {
+    for (const Member& m : t.members()) vlen_objects(*m.type, p + m.offset, construct);
+  }
+}
+
+bool json_equal(const DType& t, const std::byte* p, const Json& want) {
+  switch (t.type_class()) {
+    case TypeClass::integer: {
+      std::uint64_t u = 0;
+      std::memcpy(&u, p, t.size());  // native order
+      if (!t.is_signed()) return u == want.u64();
+      if (t.size() < 8 && (u >> (8 * t.size() - 1)) & 1) u |= ~std::uint64_t{0} << (8 * t.size());
+      return static_cast<std::int64_t>(u) == want.i64();
+    }
+    case TypeClass::floating: {
+      double d = 0;
+      if (t.size() == 4) {
+        float x;
+        std::memcpy(&x, p, 4);
+        d = x;
+      } else {
+        std::memcpy(&d, p, 8);
+      }
+      return d == std::stod(want.str());
+    }
+    case TypeClass::string:
+      return *reinterpret_cast<const std::string*>(p) == want.str();
+    case TypeClass::vlen: {
+      const auto& b = reinterpret_cast<const h5mem::detail::VlenBytes*>(p)->bytes;
+      const std::size_t bs = t.base().size();
+      if (b.size() != want.items.size() * bs) return false;
+      for (std::size_t k = 0; k < want.items.size(); ++k) {
+        if (!json_equal(t.base(), b.data() + k * bs, want.items[k])) return false;
+      }
+      return true;
+    }
+    case TypeClass::array: {
+      if (element_count(t.array_dims()) != want.items.size()) return false;
+      for (std::size_t k = 0; k < want.items.size(); ++k) {
+        if (!json_equal(t.base(), p + k * t.base().size(), want.items[k])) return false;
+      }
+      return true;
+    }
+    case TypeClass::compound: {
+      if (t.members().size() != want.items.size()) return false;
+      for (std::size_t k = 0; k < want.items.size(); ++k) {
+        if (!json_equal(*t.members()[k].type, p + t.members()[k].offset, want.items[k]))
+          return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+template <class Read>
+void check_nested(const std::string& what, const DType& t, std::uint64_t n, const Json& want,
+                  Read&& read) {
+  REQUIRE_MESSAGE(want.items.size() == n, what << ": element count");
+  std::vector<std::byte> buf(static_cast<std::size_t>(n * t.size()));
+  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), true);
+  try {
+    read(buf.data());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      CHECK_MESSAGE(json_equal(t, buf.data() + i * t.size(), want.items[i]),
+                    what << ": element " << i);
+    }
+  } catch (const std::exception& e) {
+    FAIL_CHECK(what << ": " << e.what());
+  }
+  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
+}
+
 void check_attrs(const std::string& path, const Object& obj, const Json& want) {
   AttributeSet attrs = obj.attrs();
   std::vector<std::string> expected;
@@ -100,6 +195,8 @@ void check_attrs(const std::string& path, const Object& obj, const Json& want) {
       std::vector<std::string> got(n);
       at.read_raw(t, got.data(), n);
       check_strings(what, got, *s);
+    } else if (const Json* v = a.find("nested")) {
+      check_nested(what, t, n, *v, [&](std::byte* b) { at.read_raw(t, b, n); });
     } else {
       Bytes got(n * t.size());
       at.read_raw(t, got.data(), n);
@@ -134,6 +231,8 @@ void check_dataset(const File& f, const std::string& path, const Dataset& ds, co
         CHECK_MESSAGE(f.deref(refs[i]).path() == r->items[i].str(), path << ": reference " << i);
       }
     }
+  } else if (const Json* nv = want.find("nested")) {
+    check_nested(path, t, n, *nv, [&](std::byte* b) { ds.select({}).read_raw(t, b, n); });
   } else if (const Json* v = want.find("vlen")) {
     REQUIRE(v->items.size() == n);
     const std::size_t bs = t.base().size();
@@ -235,6 +334,20 @@ void read_everything(const Group& g, int& budget) {
   auto read_attrs = [](const Object& o) {
     for (const std::string& name : o.attrs().list()) {
       Attribute a = o.attrs().get(name);
+// Reads `n` elements of `t` (with vlen data) into memory-form elements and drops them.
+template <class Read>
+void read_memory_form(const DType& t, std::uint64_t n, Read&& read) {
+  std::vector<std::byte> buf(static_cast<std::size_t>(n * t.size()));
+  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), true);
+  try {
+    read(buf.data());
+  } catch (...) {
+    for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
+    throw;
+  }
+  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
+}
+
       DType t = a.dtype();
       const std::uint64_t n = element_count(a.shape());
       if (t.is_variable_string()) {
@@ -246,6 +359,8 @@ void read_everything(const Group& g, int& budget) {
       }
     }
   };
+      } else if (t.has_vlen()) {
+        read_memory_form(t, n, [&](std::byte* b) { a.read_raw(t, b, n); });
   read_attrs(g);
   for (const std::string& name : g.list()) {
     if (--budget < 0) return;
@@ -268,6 +383,8 @@ void read_everything(const Group& g, int& budget) {
     }
   }
 }
+    } else if (t.has_vlen() && n * t.size() <= (64u << 20)) {
+      read_memory_form(t, n, [&](std::byte* b) { ds.select({}).read_raw(t, b, n); });
 
 // Opens damaged bytes and reads all they hold: only h5mem::Error may escape (anything else
 // fails the test).

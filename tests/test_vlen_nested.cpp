@@ -378,3 +378,49 @@ TEST_CASE("still rejected: vlen of vlen, fill values, unsafe mappings, mismatche
   CHECK_CODE(p.read<EventId>(), ErrorCode::type_mismatch);
   CHECK_CODE(p.read<Event>(), ErrorCode::type_mismatch);
 }
+
+TEST_CASE("HDF5 round trip of nested vlen data and vlen attributes, both formats") {
+  for (const h5mem::Format fmt : {h5mem::Format::earliest, h5mem::Format::latest}) {
+    CAPTURE(static_cast<int>(fmt));
+    File f = File::create(h5t::mem_name("vn-rt"));
+    const auto ev = sample_events(7);
+    Dataset c = f.create_dataset("contig", h5mem::dtype_for<Event>(), {7});
+    c.write(ev);
+    Dataset k = f.create_dataset(
+        "chunked", h5mem::dtype_for<Event>(), {7},
+        DatasetOptions{}.chunks({3}).deflate(5).max_shape({h5mem::unlimited}).cache_bytes(0));
+    k.write(ev);
+    k.resize({9});
+    std::vector<Tagged> tg(3);
+    tg[1].weight = 1.5;
+    tg[1].tags[0] = "one";
+    tg[2].tags[2] = "\xce\xb1\xce\xb2";
+    f.create_dataset("tagged", h5mem::dtype_for<Tagged>(), {3}).write(tg);
+    Dataset never = f.create_dataset("never", h5mem::dtype_for<Event>(), {2});
+    const std::vector<std::vector<std::int16_t>> rows = {{1, 2}, {}, {3}};
+    f.attrs().set("rows", rows);
+    f.attrs().set("event", ev[3]);
+    c.attrs().set("events", ev);
+    c.attrs().set("tagged", tg[2]);
+
+    const auto bytes = f.to_bytes(h5mem::SaveOptions{}.format(fmt));
+    File g = File::open_image(h5t::mem_name("vn-rt-open"), bytes);
+    Dataset gc = g.dataset("contig");
+    CHECK(gc.dtype() == h5mem::dtype_for<Event>());
+    CHECK(gc.read<Event>() == ev);
+    auto grown = ev;
+    grown.resize(9);
+    CHECK(g.dataset("chunked").read<Event>() == grown);
+    CHECK(g.dataset("chunked").select({Slice(2, 8, 2)}).read<Event>() == pick(grown, {2, 4, 6}));
+    CHECK(g.dataset("tagged").read<Tagged>() == tg);
+    CHECK(g.dataset("never").read<Event>() == std::vector<Event>(2));
+    CHECK(bool(g.attrs().read<std::vector<std::vector<std::int16_t>>>("rows") == rows));
+    CHECK(g.attrs().read<Event>("event") == ev[3]);
+    CHECK(gc.attrs().read<std::vector<Event>>("events") == ev);
+    CHECK(gc.attrs().read<Tagged>("tagged") == tg[2]);
+    // Values loaded from the file count like written ones (decoded chunks aside).
+    g.dataset("chunked").set_cache_bytes(0);
+    CHECK(g.bytes_held() == f.bytes_held() - f.dataset("chunked").storage_bytes() +
+                                g.dataset("chunked").storage_bytes());
+  }
+}

@@ -3,8 +3,8 @@
 
 #include <concepts>
 #include <cstdint>
-#include <optional>
 #include <initializer_list>
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -56,6 +56,8 @@ class SliceArg {
   SliceArg(Slice s) : v_(s) {}                                 // NOLINT(runtime/explicit)
   SliceArg(All) : v_(Slice()) {}                               // NOLINT(runtime/explicit)
   SliceArg(Hyperslab h) : v_(h) {}                             // NOLINT(runtime/explicit)
+  // The whole dimension, as All.
+  SliceArg() : v_(Slice()) {}
 
   using Variant = std::variant<std::int64_t, Slice, Hyperslab>;
   const Variant& value() const noexcept { return v_; }

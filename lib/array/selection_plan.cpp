@@ -74,8 +74,8 @@ DimSelection resolve(const SliceArg& arg, std::uint64_t extent, std::size_t dim)
       if (overflow || last > extent) {
         bad_dim(ErrorCode::out_of_range, dim, extent,
                 "hyperslab (start " + std::to_string(h.start) + ", stride " +
-                    std::to_string(h.stride) + ", count " + std::to_string(h.count) +
-                    ", block " + std::to_string(h.block) + ") reaches past the extent");
+                    std::to_string(h.stride) + ", count " + std::to_string(h.count) + ", block " +
+                    std::to_string(h.block) + ") reaches past the extent");
       }
     }
   }
@@ -92,14 +92,15 @@ SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args) {
   }
   SelectionPlan plan;
   plan.extent = extent;
-  plan.args.assign(args.begin(), args.end());
-  plan.dims.reserve(extent.size());
+  plan.args.assign(args.data(), args.data() + args.size());
+  plan.dims.resize(extent.size());
+  plan.shape.reserve(extent.size());
   plan.n_elements = 1;
   for (std::size_t d = 0; d < extent.size(); ++d) {
     DimSelection ds = d < args.size() ? resolve(args[d], extent[d], d) : resolve(all, extent[d], d);
     plan.n_elements *= ds.n();  // <= element_count(extent), which cannot overflow
     if (ds.kept) plan.shape.push_back(ds.n());
-    plan.dims.push_back(ds);
+    plan.dims[d] = ds;
   }
   return plan;
 }
@@ -107,7 +108,8 @@ SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args) {
 SelectionPlan make_point_plan(const Shape& extent, const Points& points) {
   if (points.ragged() || (points.size() > 0 && points.rank() != extent.size())) {
     fail(ErrorCode::invalid_argument, "point selection of rank " + std::to_string(points.rank()) +
-                                          " for a dataset of rank " + std::to_string(extent.size()));
+                                          " for a dataset of rank " +
+                                          std::to_string(extent.size()));
   }
   SelectionPlan plan;
   plan.extent = extent;
@@ -120,8 +122,9 @@ SelectionPlan make_point_plan(const Shape& extent, const Points& points) {
     for (std::size_t d = 0; d < r; ++d) {
       if (plan.points[p * r + d] >= extent[d]) {
         fail(ErrorCode::out_of_range, "point " + std::to_string(p) + " has coordinate " +
-                                          std::to_string(plan.points[p * r + d]) + " in dimension " +
-                                          std::to_string(d) + " (extent " + std::to_string(extent[d]) + ")");
+                                          std::to_string(plan.points[p * r + d]) +
+                                          " in dimension " + std::to_string(d) + " (extent " +
+                                          std::to_string(extent[d]) + ")");
       }
     }
   }
@@ -133,7 +136,8 @@ SelectionPlan replan(const SelectionPlan& plan, const Shape& extent) {
   Points pts;
   const std::size_t r = plan.extent.size();
   for (std::size_t p = 0; p < plan.n_elements; ++p) {
-    pts.add(std::vector<std::uint64_t>(plan.points.begin() + p * r, plan.points.begin() + (p + 1) * r));
+    pts.add(
+        std::vector<std::uint64_t>(plan.points.begin() + p * r, plan.points.begin() + (p + 1) * r));
   }
   return make_point_plan(extent, pts);
 }

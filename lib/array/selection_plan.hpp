@@ -5,6 +5,7 @@
 #include <span>
 #include <vector>
 
+#include "array/small_vector.hpp"
 #include "h5mem/selection_spec.hpp"
 #include "h5mem/shape.hpp"
 
@@ -31,12 +32,13 @@ struct DimSelection {
 };
 
 // A resolved selection of an array of `extent`.
+// Per-dimension parts keep rank <= 4 inline: a small read makes one plan per call.
 struct SelectionPlan {
-  Shape extent;                     // the extent the plan was resolved against
-  std::vector<DimSelection> dims;   // one per dimension of `extent`
-  Shape shape;                      // result shape (kept dimensions only)
-  std::uint64_t n_elements = 0;     // product of dims[d].n()
-  std::vector<SliceArg> args;       // as given, to re-resolve against a new extent
+  Shape extent;                       // the extent the plan was resolved against
+  SmallVector<DimSelection, 4> dims;  // one per dimension of `extent`
+  Shape shape;                        // result shape (kept dimensions only)
+  std::uint64_t n_elements = 0;       // product of dims[d].n()
+  SmallVector<SliceArg, 4> args;      // as given, to re-resolve against a new extent
   // Point selections: `dims` is empty and `points` holds n_elements coordinates of rank
   // extent.size(), point after point, in selection order.
   bool is_points = false;

@@ -2,6 +2,7 @@
 // hot paths (most datasets have rank <= 4): no heap allocation in the common case.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -20,8 +21,13 @@ class SmallVector {
   SmallVector(const SmallVector& o) { *this = o; }
   SmallVector& operator=(const SmallVector& o) {
     if (this != &o) {
-      resize(o.size_);
-      for (std::size_t i = 0; i < size_; ++i) data()[i] = o.data()[i];
+      if (o.size_ > N) {
+        heap_ = o.heap_;
+      } else {
+        heap_.clear();
+        std::copy(o.local_.begin(), o.local_.begin() + o.size_, local_.begin());
+      }
+      size_ = o.size_;
     }
     return *this;
   }
@@ -40,6 +46,18 @@ class SmallVector {
       for (std::size_t i = size_; i < n; ++i) local_[i] = T{};
     }
     size_ = n;
+  }
+
+  void push_back(const T& v) {
+    resize(size_ + 1);
+    data()[size_ - 1] = v;
+  }
+  void clear() { resize(0); }
+  T& back() noexcept { return data()[size_ - 1]; }
+  const T& back() const noexcept { return data()[size_ - 1]; }
+  void assign(const T* first, const T* last) {
+    resize(static_cast<std::size_t>(last - first));
+    for (std::size_t i = 0; i < size_; ++i) data()[i] = first[i];
   }
 
   T* data() noexcept { return size_ > N ? heap_.data() : local_.data(); }

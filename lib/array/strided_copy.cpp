@@ -40,6 +40,26 @@ inline void move_bytes(CopyDirection dir, std::byte* a, std::byte* d, std::size_
   }
 }
 
+// Copies n <= 64 bytes with two possibly overlapping fixed-size moves instead of a call:
+// rows cut by a chunk boundary have odd lengths that miss move_rows' fixed sizes.
+inline void copy_short(std::byte* dst, const std::byte* src, std::size_t n) {
+  if (n >= 32) {
+    std::memcpy(dst, src, 32);
+    std::memcpy(dst + n - 32, src + n - 32, 32);
+  } else if (n >= 16) {
+    std::memcpy(dst, src, 16);
+    std::memcpy(dst + n - 16, src + n - 16, 16);
+  } else if (n >= 8) {
+    std::memcpy(dst, src, 8);
+    std::memcpy(dst + n - 8, src + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(dst, src, 4);
+    std::memcpy(dst + n - 4, src + n - 4, 4);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+  }
+}
+
 // The runs of a rank-2 or rank-3 box: rows at array offsets aoff0[i] + aoff1[j] and dense
 // offsets i * ds0 + j * ds1 (n1 == 1 for rank 2). RUN > 0 fixes the row size at compile
 // time so short rows (small boxes) copy inline instead of calling memcpy.
@@ -47,13 +67,31 @@ template <std::size_t RUN>
 void move_rows(CopyDirection dir, std::byte* a, const std::uint64_t* aoff0, std::uint64_t n0,
                const std::uint64_t* aoff1, std::uint64_t n1, std::byte* d, std::uint64_t ds0,
                std::uint64_t ds1, std::size_t run) {
+  // Short rows scattered over a large chunk are latency bound (a cache miss or two per
+  // row): touching them all first lets the misses overlap instead of queueing behind the
+  // copies.
+  if (run <= 256 && n0 * n1 <= 512) {
+    for (std::uint64_t i = 0; i < n0; ++i) {
+      for (std::uint64_t j = 0; j < n1; ++j) {
+        const std::byte* x = a + aoff0[i] + aoff1[j];
+        __builtin_prefetch(x);
+        __builtin_prefetch(x + (RUN ? RUN : run) - 1);
+      }
+    }
+  }
   for (std::uint64_t i = 0; i < n0; ++i) {
     std::byte* ai = a + aoff0[i];
     std::byte* di = d + i * ds0;
     for (std::uint64_t j = 0; j < n1; ++j) {
       std::byte* x = ai + aoff1[j];
       std::byte* y = di + j * ds1;
-      if (dir == CopyDirection::gather) {
+      if (RUN == 0 && run <= 64) {
+        if (dir == CopyDirection::gather) {
+          copy_short(y, x, run);
+        } else {
+          copy_short(x, y, run);
+        }
+      } else if (dir == CopyDirection::gather) {
         std::memcpy(y, x, RUN ? RUN : run);
       } else {
         std::memcpy(x, y, RUN ? RUN : run);

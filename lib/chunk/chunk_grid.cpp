@@ -48,7 +48,7 @@ std::string ChunkGrid::describe(const std::uint64_t* c) const {
   return s + ")";
 }
 
-void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, std::vector<ChunkSpan>& out) {
+void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, ChunkSpans& out) {
   const std::size_t begin = out.size();  // merge only with spans appended by this call
   auto segment = [&](std::uint64_t c0, std::uint64_t len, std::uint64_t i) {
     while (len > 0) {
@@ -78,7 +78,7 @@ std::vector<ChunkTask> plan_chunks(const ChunkGrid& grid, const SelectionPlan& p
   std::vector<ChunkTask> tasks;
   if (plan.n_elements == 0) return tasks;
   // Spans of every dimension in one list: dimension d's are [first[d], first[d + 1]).
-  std::vector<ChunkSpan> spans;
+  ChunkSpans spans;
   SmallVector<std::size_t, 5> first(r + 1);
   std::size_t total = 1;
   for (std::size_t d = 0; d < r; ++d) {

@@ -41,8 +41,10 @@ struct ChunkSpan {
   std::uint64_t n;
 };
 
+using ChunkSpans = SmallVector<ChunkSpan, 16>;
+
 // Appends the chunk spans of `sel` over chunks of length `chunk_len`, in selection order.
-void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, std::vector<ChunkSpan>& out);
+void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, ChunkSpans& out);
 
 // One chunk's share of a hyperslab selection: the chunk and the copy geometry between the
 // chunk buffer (as the "array") and the dense selection-order buffer.

@@ -76,6 +76,12 @@ def tname(t):
                 mem[0][2].get_class() == h5t.FLOAT and tname(mem[0][2]) == tname(mem[1][2]) and
                 mem[1][1] == mem[0][2].get_size() and t.get_size() == 2 * mem[0][2].get_size()):
             return "complex%d%s" % (t.get_size() * 8, order_suffix(mem[0][2]))
+        if has_vlen(t):  # h5mem holds these in memory form: see mem_layout
+            size, _, offsets = mem_layout(t)
+            mem = sorted((n, offsets[n], mt) for n, _, mt in mem)
+            mem.sort(key=lambda m: m[1])
+            return "compound {%s} (%d bytes)" % (
+                ", ".join("%s: %s @%d" % (n, tname(mt), o) for n, o, mt in mem), size)
         return "compound {%s} (%d bytes)" % (
             ", ".join("%s: %s @%d" % (n, tname(mt), o) for n, o, mt in mem), t.get_size())
     if c == h5t.VLEN:
@@ -83,6 +89,36 @@ def tname(t):
     if c == h5t.ARRAY:
         return "array[%s] of %s" % ("x".join(str(d) for d in t.get_array_dims()), tname(t.get_super()))
     raise ValueError("type class %d" % c)
+
+
+def mem_layout(t):
+    """(size, alignment, member offsets) of a type as h5mem holds it in memory: a vlen string
+    is a std::string (32 bytes), a vlen sequence a Vlen<T> (24), and a compound with vlen
+    members lays them out in file order at their natural alignment, as a C++ struct would."""
+    c = t.get_class()
+    if c == h5t.STRING and t.is_variable_str():
+        return 32, 8, None
+    if c == h5t.VLEN:
+        return 24, 8, None
+    if c == h5t.ARRAY:
+        size, align, _ = mem_layout(t.get_super())
+        return size * int(np.prod(t.get_array_dims())), align, None
+    if c == h5t.COMPOUND:
+        mem = sorted((t.get_member_offset(i), t.get_member_name(i).decode(), t.get_member_type(i))
+                     for i in range(t.get_nmembers()))
+        layouts = [(n, mem_layout(mt)) for _, n, mt in mem]
+        align = max(l[1] for _, l in layouts)
+        if not has_vlen(t):
+            return t.get_size(), align, None
+        at, offsets = 0, {}
+        for n, (size, a, _) in layouts:
+            at = (at + a - 1) // a * a
+            offsets[n] = at
+            at += size
+        return max((at + align - 1) // align * align, 1), align, offsets
+    if c in (h5t.STRING, h5t.OPAQUE):
+        return t.get_size(), 1, None
+    return t.get_size(), min(t.get_size(), 8), None
 
 
 def has_vlen(t):
@@ -115,6 +151,38 @@ def vlen_value(values, t):
                      for v in np.asarray(values, dtype=object).ravel()]}
 
 
+def json_of(t, v):
+    """One element h5py read, as plain JSON: compounds as lists in member offset order (h5mem's
+    member order), arrays flattened, vlen sequences as lists."""
+    c = t.get_class()
+    if c == h5t.COMPOUND:
+        mem = sorted((t.get_member_offset(i), t.get_member_name(i).decode(), t.get_member_type(i))
+                     for i in range(t.get_nmembers()))
+        return [json_of(mt, v[n]) for _, n, mt in mem]
+    if c in (h5t.ARRAY, h5t.VLEN):
+        return [json_of(t.get_super(), x) for x in np.asarray(v).reshape(-1)]
+    if c == h5t.STRING:
+        return v.decode("utf-8", "surrogateescape") if isinstance(v, bytes) else str(v)
+    if c == h5t.FLOAT:
+        return float(v)
+    return int(v)
+
+
+def nested_value(v, t, n):
+    """Expected values of a type with vlen data other than a top-level vlen string: one JSON
+    value per element (see json_of)."""
+    c = t.get_class()
+    if c == h5t.ARRAY:  # h5py makes the array dimensions part of the shape
+        items = list(np.asarray(v).reshape((n,) + tuple(t.get_array_dims())))
+    elif c == h5t.VLEN and not (isinstance(v, np.ndarray) and v.dtype == object):
+        items = [v]  # a scalar attribute: the sequence itself
+    elif c == h5t.VLEN:
+        items = list(v.reshape(-1))
+    else:
+        items = list(np.asarray(v).reshape(-1))
+    return [json_of(t, x) for x in items]
+
+
 def describe_dataset(d):
     t = d.id.get_type()
     dims, maxd = shape_of(d.id.get_space())
@@ -122,6 +190,8 @@ def describe_dataset(d):
          "chunks": list(d.chunks) if d.chunks else None}
     if d.id.get_space().get_simple_extent_type() == h5py.h5s.NULL or 0 in dims:
         e["data"] = payload(b"")
+    elif has_vlen(t) and t.get_class() in (h5t.COMPOUND, h5t.ARRAY):
+        e["nested"] = nested_value(d[()], t, int(np.prod(dims)))
     elif has_vlen(t):
         e.update(vlen_value(d[()], t))
     elif t.get_class() == h5t.REFERENCE:
@@ -191,10 +261,10 @@ def attrs_of(obj):
         if an in ("DIMENSION_LIST", "REFERENCE_LIST"):
             # dimension scales: h5mem keeps them as attachments, not attributes
             e["skipped"] = True
-        elif t.get_class() == h5t.VLEN or (has_vlen(t) and t.get_class() != h5t.STRING):
-            e["skipped"] = True
         elif a.get_space().get_simple_extent_type() == h5py.h5s.NULL:
             e["data"] = payload(b"")
+        elif has_vlen(t) and t.get_class() != h5t.STRING:
+            e["nested"] = nested_value(obj.attrs[an], t, int(np.prod(a.shape)))
         elif has_vlen(t):
             e.update(vlen_value(obj.attrs[an], t))
         else:
@@ -310,6 +380,44 @@ def dtypes_file(fmt):
         f["compound"].attrs["named"] = np.int32(5)
         g.attrs["group_attr"] = np.float32(0.5)
     describe_file(name, fmt, notes=["named_type"])
+
+
+def nested_vlen_file(fmt):
+    """Vlen strings and sequences nested in compounds and arrays, in datasets and attributes."""
+    name = "%s_nested_vlen.h5" % fmt
+    with new_file(name, fmt) as f:
+        et = np.dtype([("id", "<i4"), ("name", h5py.string_dtype()),
+                       ("samples", h5py.vlen_dtype(np.float32))])
+        e = np.empty(5, dtype=et)
+        for i in range(5):
+            e[i] = (i * 7 - 3, "" if i == 2 else "n\u00e9v-%d" % i,
+                    np.arange(i % 3, dtype=np.float32) * 0.5 + i)
+        f.create_dataset("events", data=e)
+        f.create_dataset("events_chunked", data=e, chunks=(2,), compression="gzip", maxshape=(None,))
+        f.create_dataset("events_unwritten", shape=(3,), dtype=et)
+        at = np.dtype((h5py.string_dtype(), (3,)))
+        d = f.create_dataset("tags", shape=(2,), dtype=at, chunks=(1,), compression="gzip")
+        d[0] = ["a", "", "ccc"]
+        d[1] = ["\u00fc", "x" * 300, ""]
+        rt = np.dtype([("x", "<f8"), ("labels", h5py.string_dtype(), (2,)),
+                       ("v", h5py.vlen_dtype(np.int16))])
+        r = np.empty(2, dtype=rt)
+        r[0] = (1.5, ["l0", ""], np.array([], dtype=np.int16))
+        r[1] = (-2.0, ["l1", "second"], np.array([-7, 8, 9], dtype=np.int16))
+        f.create_dataset("records", data=r)
+        f.attrs.create("rows", data=[np.array([1, 2, 3], "i4"), np.array([], "i4"),
+                                     np.array([-4], "i4")], dtype=h5py.vlen_dtype(np.int32))
+        one = np.empty((), dtype=object)
+        one[()] = np.array([0.5, -1.0])
+        f.attrs.create("one_row", data=one, dtype=h5py.vlen_dtype(np.float64))
+        # h5py 3.7 corrupts memory writing attributes of compounds with vlen sequences from
+        # numpy's packed layout; with room for a 16-byte vlen slot per field it does not.
+        roomy = np.dtype({"names": ["id", "name", "samples"], "formats": [et[0], et[1], et[2]],
+                          "offsets": [0, 4, 20], "itemsize": 36})
+        f.attrs["event"] = e.astype(roomy)[1]
+        f.attrs["events"] = e.astype(roomy)
+        f["events"].attrs["names"] = e[["id", "name"]]
+    describe_file(name, fmt)
 
 
 def layouts_file(fmt):
@@ -503,6 +611,7 @@ def tables_files():
 
 for fmt in ("earliest", "latest"):
     dtypes_file(fmt)
+    nested_vlen_file(fmt)
     layouts_file(fmt)
     groups_file(fmt)
 misc_files()

@@ -5,7 +5,9 @@
 // with h5py for h5diff.
 //
 // Usage: write_corpus OUTDIR
+#include <array>
 #include <complex>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "core/open_file.hpp"
+#include "core/vlen_elements.hpp"
 #include "format/hdf5/writer.hpp"
 #include "h5mem/h5mem.hpp"
 
@@ -88,10 +91,13 @@ std::string spec(const DType& t) {
       return "{\"k\":\"opaque\",\"size\":" + std::to_string(t.size()) +
              ",\"tag\":" + quote(t.tag()) + "}";
     case TypeClass::compound: {
-      std::string o = "{\"k\":\"compound\",\"size\":" + std::to_string(t.size()) + ",\"members\":[";
+      // With vlen members the file layout is the stored form (packed, 16-byte references).
+      const auto offsets = detail::stored_offsets(t);
+      std::string o = "{\"k\":\"compound\",\"size\":" + std::to_string(detail::stored_size(t)) +
+                      ",\"members\":[";
       for (std::size_t i = 0; i < t.members().size(); ++i) {
         const Member& m = t.members()[i];
-        o += (i ? "," : "") + std::string("[") + quote(m.name) + "," + std::to_string(m.offset) +
+        o += (i ? "," : "") + std::string("[") + quote(m.name) + "," + std::to_string(offsets[i]) +
              "," + spec(*m.type) + "]";
       }
       return o + "]}";
@@ -115,6 +121,123 @@ std::string spec(const DType& t) {
   return "null";
 }
 
+// Memory-form elements of types with nested vlen data (a std::string per vlen string, a
+// Vlen<T> per vlen sequence) in a raw buffer: constructed, printed as JSON (compounds as
+// lists in member order), destroyed.
+void vlen_objects(const DType& t, std::byte* p, bool construct) {
+  if (!t.has_vlen()) return;
+  if (t.is_variable_string()) {
+    if (construct) {
+      new (p) std::string();
+    } else {
+      reinterpret_cast<std::string*>(p)->~basic_string();
+    }
+  } else if (t.type_class() == TypeClass::vlen) {
+    if (construct) {
+      new (p) detail::VlenBytes();
+    } else {
+      reinterpret_cast<detail::VlenBytes*>(p)->~VlenBytes();
+    }
+  } else if (t.type_class() == TypeClass::array) {
+    std::uint64_t n = 1;
+    for (auto d : t.array_dims()) n *= d;
+    for (std::uint64_t i = 0; i < n; ++i)
+      vlen_objects(t.base(), p + i * t.base().size(), construct);
+  } else {
+    for (const Member& m : t.members()) vlen_objects(*m.type, p + m.offset, construct);
+  }
+}
+
+void json_value(std::ostream& j, const DType& t, const std::byte* p) {
+  switch (t.type_class()) {
+    case TypeClass::integer: {
+      std::int64_t v = 0;
+      std::uint64_t u = 0;
+      std::memcpy(&u, p, t.size());  // little-endian host, native-order corpus types
+      if (t.is_signed() && t.size() < 8 && (u >> (8 * t.size() - 1)) & 1) {
+        u |= ~std::uint64_t{0} << (8 * t.size());
+      }
+      std::memcpy(&v, &u, 8);
+      if (t.is_signed()) {
+        j << v;
+      } else {
+        j << u;
+      }
+      return;
+    }
+    case TypeClass::floating: {
+      double d = 0;
+      if (t.size() == 4) {
+        float x;
+        std::memcpy(&x, p, 4);
+        d = x;
+      } else {
+        std::memcpy(&d, p, 8);
+      }
+      j.precision(17);
+      j << d;
+      return;
+    }
+    case TypeClass::string:
+      j << quote(*reinterpret_cast<const std::string*>(p));
+      return;
+    case TypeClass::vlen: {
+      const auto& b = reinterpret_cast<const detail::VlenBytes*>(p)->bytes;
+      j << "[";
+      for (std::size_t k = 0; k < b.size() / t.base().size(); ++k) {
+        j << (k ? "," : "");
+        json_value(j, t.base(), b.data() + k * t.base().size());
+      }
+      j << "]";
+      return;
+    }
+    case TypeClass::array: {
+      std::uint64_t n = 1;
+      for (auto d : t.array_dims()) n *= d;
+      j << "[";
+      for (std::uint64_t k = 0; k < n; ++k) {
+        j << (k ? "," : "");
+        json_value(j, t.base(), p + k * t.base().size());
+      }
+      j << "]";
+      return;
+    }
+    case TypeClass::compound: {
+      j << "[";
+      for (std::size_t k = 0; k < t.members().size(); ++k) {
+        j << (k ? "," : "");
+        json_value(j, *t.members()[k].type, p + t.members()[k].offset);
+      }
+      j << "]";
+      return;
+    }
+    default:
+      throw std::runtime_error("no JSON form for " + t.name());
+  }
+}
+
+// The `n` elements `read` fills (memory form), as a JSON list.
+std::string nested_json(const DType& t, std::uint64_t n,
+                        const std::function<void(std::byte*)>& read) {
+  std::vector<std::byte> buf(static_cast<std::size_t>(n * t.size()));
+  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), true);
+  std::ostringstream j;
+  try {
+    read(buf.data());
+    j << "[";
+    for (std::uint64_t i = 0; i < n; ++i) {
+      j << (i ? "," : "");
+      json_value(j, t, buf.data() + i * t.size());
+    }
+    j << "]";
+  } catch (...) {
+    for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
+    throw;
+  }
+  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
+  return j.str();
+}
+
 // One corpus case: what it created, as JSON fragments.
 struct Manifest {
   std::vector<std::string> groups, datasets, attrs;
@@ -134,7 +257,12 @@ struct Manifest {
       << ",\"deflate\":" << (o.deflate_level() ? std::to_string(*o.deflate_level()) : "null")
       << ",\"lzf\":" << (o.lzf_enabled() ? "true" : "false")
       << ",\"fill\":" << (fill_hex.empty() ? "null" : quote(fill_hex)) << ",\"data\":";
-    if (t.is_variable_string()) {
+    const bool nested = t.has_vlen() && (t.type_class() == TypeClass::compound ||
+                                         t.type_class() == TypeClass::array);
+    if (nested) {
+      j << nested_json(t, ds.size(),
+                       [&](std::byte* b) { ds.select({}).read_raw(t, b, ds.size()); });
+    } else if (t.is_variable_string()) {
       auto v = ds.read<std::string>();
       j << "[";
       for (std::size_t i = 0; i < v.size(); ++i) j << (i ? "," : "") << quote(v[i]);
@@ -172,7 +300,9 @@ struct Manifest {
       << ",\"dtype\":" << spec(t)
       << ",\"shape\":" << (a.shape().empty() ? "null" : shape_json(a.shape())) << ",\"data\":";
     const std::uint64_t n = element_count(a.shape());
-    if (t.is_variable_string()) {
+    if (t.has_vlen() && !t.is_variable_string()) {
+      j << nested_json(t, n, [&](std::byte* b) { a.read_raw(t, b, n); });
+    } else if (t.is_variable_string()) {
       std::vector<std::string> v(n);
       a.read_raw(t, v.data(), n);
       j << "[";
@@ -226,6 +356,12 @@ void write_bytes(Dataset& ds, unsigned seed) {
 }
 
 // ---- cases ----
+
+struct CorpusEvent {
+  std::int32_t id = 0;
+  std::string name;
+  Vlen<float> samples;
+};
 
 void case_numeric(File& f, Manifest& m) {
   for (ByteOrder order : {ByteOrder::little, ByteOrder::big}) {
@@ -349,6 +485,68 @@ void case_vlen(File& f, Manifest& m) {
          for (int i = 0; i < 50; ++i) v[i].assign(static_cast<std::size_t>(i % 7), i * 0.5);
          d.write(v);
        });
+}
+
+// Vlen data nested in compounds and arrays, and vlen-sequence attributes.
+void case_nested(File& f, Manifest& m) {
+  const DType ev =
+      CompoundBuilder()
+          .add("id", offsetof(CorpusEvent, id), DType::signed_integer(4))
+          .add("name", offsetof(CorpusEvent, name), DType::vlen_string())
+          .add("samples", offsetof(CorpusEvent, samples), DType::vlen(DType::floating(4)))
+          .size(sizeof(CorpusEvent))
+          .build();
+  std::vector<CorpusEvent> events(6);
+  for (int i = 0; i < 6; ++i) {
+    events[i].id = i * 3 - 4;
+    events[i].name = i == 2 ? "" : "év-" + std::string(static_cast<std::size_t>(i), 'x');
+    std::vector<float> s;
+    for (int k = 0; k < i % 4; ++k)
+      s.push_back(static_cast<float>(i) + 0.125f * static_cast<float>(k));
+    events[i].samples = s;
+  }
+  auto write_events = [&](Dataset& d) {
+    d.select({Slice(0, 6)}).write_raw(ev, events.data(), events.size());
+  };
+  make(f, m, "events", ev, {6}, {}, write_events);
+  make(f, m, "events_chunked", ev, {9},
+       DatasetOptions{}.chunks({4}).deflate(3).max_shape({unlimited}), write_events);
+  make(f, m, "events_unwritten", ev, {3});
+  const DType tags = DType::array(DType::vlen_string(), {3});
+  make(f, m, "tags", tags, {4}, DatasetOptions{}.chunks({2}).shuffle().deflate(1), [&](Dataset& d) {
+    std::vector<std::array<std::string, 3>> v = {
+        {"a", "", "ccc"}, {"", "", ""}, {"üñí", "x", std::string(300, 'y')}, {"d", "e", "f"}};
+    d.select({}).write_raw(tags, v.data(), v.size());
+  });
+  const DType rec = CompoundBuilder()
+                        .add("x", DType::floating(8))
+                        .add("labels", DType::array(DType::vlen_string(), {2}))
+                        .add("v", DType::vlen(DType::signed_integer(2)))
+                        .build();
+  make(f, m, "records", rec, {2}, {}, [&](Dataset& d) {
+    std::vector<std::byte> buf(2 * rec.size());
+    for (int i = 0; i < 2; ++i) vlen_objects(rec, buf.data() + i * rec.size(), true);
+    for (int i = 0; i < 2; ++i) {
+      std::byte* p = buf.data() + i * rec.size();
+      const double x = 1.5 * i;
+      std::memcpy(p, &x, 8);
+      auto* labels = reinterpret_cast<std::string*>(p + rec.member("labels").offset);
+      labels[0] = "l" + std::to_string(i);
+      labels[1] = i ? "second" : "";
+      reinterpret_cast<Vlen<std::int16_t>*>(p + rec.member("v").offset)
+          ->assign(std::vector<std::int16_t>(static_cast<std::size_t>(i * 3), -7));
+    }
+    d.select({}).write_raw(rec, buf.data(), 2);
+    for (int i = 0; i < 2; ++i) vlen_objects(rec, buf.data() + i * rec.size(), false);
+  });
+  Object root = f;
+  root.attrs().set("rows", std::vector<std::vector<std::int32_t>>{{1, 2, 3}, {}, {-4}});
+  root.attrs().set("one_row", Vlen<double>{0.5, -1});
+  root.attrs().set_raw("event", ev, Shape{}, &events[1]);
+  root.attrs().set_raw("events", ev, Shape{events.size()}, events.data());
+  std::array<std::string, 3> t3 = {"p", "", "qq"};
+  root.attrs().set_raw("tags", tags, Shape{}, t3.data());
+  for (const auto& n : root.attrs().list()) m.attr(root, n);
 }
 
 void case_chunked(File& f, Manifest& m) {
@@ -548,7 +746,7 @@ int main(int argc, char** argv) {
   const std::string dir = argv[1];
   const Case cases[] = {{"numeric", case_numeric}, {"types", case_types}, {"vlen", case_vlen},
                         {"chunked", case_chunked}, {"lzf", case_lzf},     {"groups", case_groups},
-                        {"attrs", case_attrs},     {"empty", case_empty}};
+                        {"attrs", case_attrs},     {"empty", case_empty}, {"nested", case_nested}};
   std::ofstream manifest(dir + "/manifest.json");
   manifest << "{";
   bool first = true;

@@ -1,9 +1,11 @@
 // HDF5 datatype messages -> h5mem DTypes. h5py's conventions (bool as an int8 enum, complex
 // as a compound {r, i}) need no special casing: the DTypes built here compare equal to
 // DType::boolean() / DType::complex() because DTypes compare by structure.
+#include <algorithm>
 #include <string>
 
 #include "core/fail.hpp"
+#include "core/vlen_elements.hpp"
 #include "format/hdf5/dtype_map.hpp"
 
 namespace h5mem::detail {
@@ -86,15 +88,69 @@ DType checked(const char* what, Fn&& fn) {
   }
 }
 
+// Alignment of `t` in memory, as a C++ struct member holding it would have.
+std::size_t memory_alignment(const DType& t) {
+  switch (t.type_class()) {
+    case TypeClass::string:
+      return t.is_variable_string() ? alignof(std::string) : 1;
+    case TypeClass::opaque:
+      return 1;
+    case TypeClass::vlen:
+      return alignof(VlenBytes);
+    case TypeClass::array:
+    case TypeClass::enumeration:
+      return memory_alignment(t.base());
+    case TypeClass::compound: {
+      std::size_t a = 1;
+      for (const Member& m : t.members()) a = std::max(a, memory_alignment(*m.type));
+      return a;
+    }
+    default:
+      return std::min<std::size_t>(t.size(), 8);
+  }
+}
+
+std::size_t align_up(std::size_t n, std::size_t a) {
+  return (n + a - 1) / a * a;
+}
+
+// A compound with vlen members is held in memory with a std::string / Vlen<T> per vlen
+// value, so its file offsets do not apply: members go in file order at their natural
+// alignment, as a C++ struct declaring them would place them. (The reader moves file
+// elements into the stored form, core/vlen_elements.hpp, whatever their file offsets.)
+DType natural_compound(std::vector<std::pair<const CompoundMember*, DType>> members) {
+  std::stable_sort(members.begin(), members.end(),
+                   [](const auto& a, const auto& b) { return a.first->offset < b.first->offset; });
+  CompoundBuilder b;
+  std::size_t at = 0, align = 1;
+  for (const auto& [mem, t] : members) {
+    const std::size_t a = memory_alignment(t);
+    at = align_up(at, a);
+    align = std::max(align, a);
+    b.add(mem->name, at, t);
+    at += t.size();
+  }
+  return b.size(std::max<std::size_t>(align_up(at, align), 1)).build();
+}
+
 DType decode_compound(const DatatypeMessage& m) {
   if (m.members.empty()) corrupt("compound type without members");
-  return checked("compound", [&] {
-    CompoundBuilder b;
-    for (const CompoundMember& mem : m.members) {
-      DType t = decode(mem.type);
-      if (!mem.v1_dims.empty()) t = DType::array(t, {mem.v1_dims.begin(), mem.v1_dims.end()});
-      b.add(mem.name, mem.offset, t);
+  std::vector<std::pair<const CompoundMember*, DType>> members;
+  bool vlen = false;
+  for (const CompoundMember& mem : m.members) {
+    DType t = decode(mem.type);
+    if (!mem.v1_dims.empty()) {
+      t = checked("array", [&] {
+        return DType::array(t, {mem.v1_dims.begin(), mem.v1_dims.end()});
+      });
     }
+    vlen = vlen || t.has_vlen();
+    members.emplace_back(&mem, std::move(t));
+  }
+  return checked("compound", [&] {
+    if (vlen) return natural_compound(std::move(members));
+    CompoundBuilder b;
+    for (const auto& [mem, t] : members) b.add(mem->name, mem->offset, t);
     return b.size(m.size).build();
   });
 }

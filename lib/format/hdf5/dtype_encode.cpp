@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/fail.hpp"
+#include "core/vlen_elements.hpp"
 #include "format/hdf5/dtype_map.hpp"
 
 namespace h5mem::detail {
@@ -132,17 +133,15 @@ DatatypeMessage encode_type(const DType& t, Format format, int depth) {
       DatatypeMessage m;
       m.version = base_version(format);
       m.type_class = DatatypeClass::compound;
-      m.size = static_cast<std::uint32_t>(t.size());
-      for (const Member& mem : t.members()) {
-        if (mem.type->has_vlen()) {
-          fail(ErrorCode::unsupported,
-               "compound members of variable-length type are not supported by the HDF5 writer "
-               "(member \"" +
-                   mem.name + "\" of " + t.name() + ")");
-        }
+      // With vlen members the file holds the stored form (core/vlen_elements.hpp): members
+      // packed, each vlen value a 16-byte reference -- as h5py writes such compounds.
+      m.size = static_cast<std::uint32_t>(stored_size(t));
+      const std::vector<std::size_t> offsets = stored_offsets(t);
+      for (std::size_t i = 0; i < t.members().size(); ++i) {
+        const Member& mem = t.members()[i];
         CompoundMember cm;
         cm.name = mem.name;
-        cm.offset = static_cast<std::uint32_t>(mem.offset);
+        cm.offset = static_cast<std::uint32_t>(offsets[i]);
         cm.type = encode_type(*mem.type, format, depth + 1);
         m.members.push_back(std::move(cm));
       }
@@ -162,15 +161,10 @@ DatatypeMessage encode_type(const DType& t, Format format, int depth) {
       return m;
     }
     case TypeClass::array: {
-      if (t.base().has_vlen()) {
-        fail(ErrorCode::unsupported,
-             "arrays of variable-length type are not supported by the HDF5 writer (" + t.name() +
-                 ")");
-      }
       DatatypeMessage m;
       m.version = std::max<std::uint8_t>(2, base_version(format));
       m.type_class = DatatypeClass::array;
-      m.size = static_cast<std::uint32_t>(t.size());
+      m.size = static_cast<std::uint32_t>(stored_size(t));
       for (std::uint64_t d : t.array_dims()) m.array_dims.push_back(static_cast<std::uint32_t>(d));
       m.base_type.push_back(encode_type(t.base(), format, depth + 1));
       raise_version(m, max_version(m));

@@ -9,6 +9,7 @@
 #include "format/hdf5/messages/attribute.hpp"
 #include "format/hdf5/messages/attribute_info.hpp"
 #include "format/hdf5/reader_internal.hpp"
+#include "format/hdf5/references.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -42,11 +43,19 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
   const DType& dt = *maybe;
   if (read_scale_attribute(ctx, m, dt, node)) return;
   if (dt.has_vlen() && !dt.is_variable_string()) {
-    // netCDF's and h5py's dimension scales use these (DIMENSION_LIST); AttrValue cannot
-    // hold them.
-    ctx.note(path.empty() ? "/" : path,
-             "attribute \"" + m.name + "\" of type " + dt.name() + " skipped");
-    return;
+    // Vlen data holding object references (other than the DIMENSION_LIST taken above) would
+    // keep file addresses; a vlen of vlen data has no stored form.
+    std::string why = dtype_has_reference(dt) ? "references in variable-length data" : "";
+    try {
+      check_vlen_nesting(dt, "attribute");
+    } catch (const Error& e) {
+      why = e.what();
+    }
+    if (!why.empty()) {
+      ctx.note(path.empty() ? "/" : path,
+               "attribute \"" + m.name + "\" of type " + dt.name() + " skipped: " + why);
+      return;
+    }
   }
   AttrValue v{dt, shape_of(m.dataspace), {}, {}, {}};
   v.null_space = m.dataspace.type == DataspaceType::null;
@@ -63,6 +72,21 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
   std::span<const std::byte> data(m.data.data(), static_cast<std::size_t>(need));
   if (dt.is_variable_string()) {
     v.strings = refs_to_strings(ctx, data, n);
+  } else if (dt.has_vlen()) {
+    // Compounds with vlen members may be laid out unpacked (libhdf5 from C structs).
+    std::vector<std::byte> packed;
+    if (m.datatype.size != stored_size(dt)) {
+      packed = repack_to_stored(m.datatype, dt, data, n);
+      data = packed;
+    }
+    v.bytes.resize(data.size());
+    refs_to_stored(
+        ctx, data, n, dt,
+        [&v](std::span<const std::byte> bytes, std::uint64_t count) {
+          v.vlen_objects.emplace_back(bytes.begin(), bytes.end());
+          return VlenHandle{count, v.vlen_objects.size()};
+        },
+        v.bytes.data());
   } else {
     v.bytes.assign(data.begin(), data.end());
   }

@@ -89,7 +89,7 @@ std::vector<std::byte> fill_bytes(const ReaderContext& ctx, const ObjectHeader& 
 }
 
 void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, std::uint64_t es,
-                 bool filtered, std::size_t vlen_base, const std::string& path) {
+                 bool filtered, const std::string& path) {
   std::uint64_t chunk_bytes = es;
   for (std::uint64_t d : lm.chunk_dims) chunk_bytes *= d;  // make_dataset_layout bounded it
   ChunkIndexInfo info;
@@ -105,7 +105,7 @@ void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, s
         ctx.view.at(c.entry.address, c.entry.size, "chunk").bytes(c.entry.size);
     try {
       if (ds.vlen) {
-        load_vlen_chunk(ctx, ds, c, stored, vlen_base);
+        load_vlen_chunk(ctx, ds, c, stored);
       } else {
         ds.layout->load_chunk(c.coord, stored, c.entry.filter_mask, ctx.image.budget, ctx.owner);
       }
@@ -119,7 +119,8 @@ void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, s
 }
 
 void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm,
-                     std::uint64_t stored_es, std::size_t vlen_base) {
+                     const DatatypeMessage& ftype) {
+  const std::uint64_t stored_es = ftype.size;
   const std::uint64_t n = element_count(ds.shape);
   std::span<const std::byte> data;
   if (lm.layout_class == LayoutClass::compact) {
@@ -141,8 +142,14 @@ void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& l
     ds.layout->load_contiguous(data, ctx.image.budget, ctx.owner);
     return;
   }
-  std::vector<std::byte> handles(static_cast<std::size_t>(n * kVlenHandleSize));
-  refs_to_handles(ctx, data, n, vlen_base, *ds.vlen, handles.data());
+  // Compounds with vlen members may be laid out unpacked (libhdf5 from C structs).
+  std::vector<std::byte> packed;
+  if (stored_es != stored_size(ds.dtype)) {
+    packed = repack_to_stored(ftype, ds.dtype, data, n);
+    data = packed;
+  }
+  std::vector<std::byte> handles(data.size());
+  refs_to_stored(ctx, data, n, ds.dtype, heap_adder(ctx, *ds.vlen), handles.data());
   ds.layout->load_contiguous(handles, ctx.image.budget, nullptr);
 }
 
@@ -171,18 +178,25 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       fail_ds(e.code(), path, e.what());
     }
   }();
-  // Only a vlen string or a vlen sequence of fixed-size elements has a VlenHeap form.
+  // Vlen data anywhere in the type has a VlenHeap form unless it is a vlen of vlen data;
+  // the file holds the stored form with references in place of handles (same size).
   const bool vlen = dt.has_vlen();
-  std::size_t vlen_base = 1;
   if (vlen) {
-    if (!dt.is_variable_string() && (dt.type_class() != TypeClass::vlen || dt.base().has_vlen())) {
-      fail_ds(ErrorCode::unsupported, path, "variable-length data nested in " + dt.name());
+    try {
+      check_vlen_nesting(dt, "dataset");
+    } catch (const Error& e) {
+      fail_ds(e.code(), path, e.what());
     }
-    if (ftype.size != vlen_ref_size(ctx) || vlen_ref_size(ctx) != kVlenHandleSize) {
+    if (vlen_ref_size(ctx) != kVlenHandleSize) {
       fail_ds(ErrorCode::unsupported, path,
-              "variable-length references of " + std::to_string(ftype.size) + " bytes");
+              "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes");
     }
-    if (!dt.is_variable_string()) vlen_base = dt.base().size();
+    // Chunks are kept as stored (their filters work on whole elements): only packed ones.
+    if (ftype.size != stored_size(dt) && lm.layout_class == LayoutClass::chunked) {
+      fail_ds(ErrorCode::unsupported, path,
+              "chunked " + dt.name() + " with members at unpacked offsets (" +
+                  std::to_string(ftype.size) + " bytes per element)");
+    }
   } else if (ftype.size != dt.size()) {
     fail_ds(ErrorCode::corruption, path, "datatype size mismatch");
   }
@@ -266,10 +280,10 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
     return ds;
   }
   if (lm.layout_class == LayoutClass::chunked) {
-    load_chunks(ctx, *ds, lm, ftype.size, !pipeline.filters.empty(), vlen_base, path);
+    load_chunks(ctx, *ds, lm, ftype.size, !pipeline.filters.empty(), path);
   } else {
     try {
-      load_contiguous(ctx, *ds, lm, ftype.size, vlen_base);
+      load_contiguous(ctx, *ds, lm, ftype);
     } catch (const Error& e) {
       if (e.code() != ErrorCode::corruption) throw;
       fail_ds(ErrorCode::corruption, path, e.what());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/file_image.hpp"
+#include "core/vlen_elements.hpp"
 #include "format/hdf5/global_heap.hpp"
 #include "format/hdf5/index_common.hpp"
 #include "format/hdf5/messages/datatype.hpp"
@@ -116,10 +117,22 @@ std::size_t vlen_ref_size(const ReaderContext& ctx);
 // 16-byte VlenHandles written to `out`, adding the element bytes to `heap`.
 void refs_to_handles(ReaderContext& ctx, std::span<const std::byte> refs, std::uint64_t n,
                      std::size_t base_size, VlenHeap& heap, std::byte* out);
-// Loads one stored chunk of a vlen dataset: it is decoded, its references turned into
-// handles, and encoded again with the dataset's pipeline.
+// Converts `n` on-disk elements of `type` (its stored form, core/vlen_elements.hpp, with
+// vlen references where the stored form has handles) into stored elements written to
+// `out`, adding every referenced value through `add`.
+void refs_to_stored(ReaderContext& ctx, std::span<const std::byte> file, std::uint64_t n,
+                    const DType& type, const VlenAdd& add, std::byte* out);
+// Moves `n` file elements of `m` (decoded as `t`, holding vlen data) into the stored form's
+// layout -- members packed -- keeping their references (a no-op copy when the file holds
+// them packed, as h5py writes them). Throws corruption for members past the element.
+std::vector<std::byte> repack_to_stored(const DatatypeMessage& m, const DType& t,
+                                        std::span<const std::byte> file, std::uint64_t n);
+// Adds values to `heap`, charging the image's budget (for refs_to_stored).
+VlenAdd heap_adder(ReaderContext& ctx, VlenHeap& heap);
+// Loads one stored chunk of a dataset with vlen data: it is decoded, its references turned
+// into handles, and encoded again with the dataset's pipeline.
 void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c,
-                     std::span<const std::byte> stored, std::size_t base_size);
+                     std::span<const std::byte> stored);
 // The filter ids of a layout's pipeline, in order (empty for none).
 std::vector<std::uint16_t> pipeline_filter_ids(const Layout& layout);
 // The conventional name of a filter id, or "" if h5mem does not know it.

@@ -5,6 +5,7 @@
 #include "codec/filter.hpp"
 #include "core/fail.hpp"
 #include "core/memory_budget.hpp"
+#include "core/vlen_elements.hpp"
 #include "core/vlen_heap.hpp"
 #include "format/hdf5/reader_internal.hpp"
 
@@ -59,6 +60,12 @@ ByteReader refs_reader(const ReaderContext& ctx, std::span<const std::byte> refs
 
 }  // namespace
 
+VlenAdd heap_adder(ReaderContext& ctx, VlenHeap& heap) {
+  return [&ctx, &heap](std::span<const std::byte> bytes, std::uint64_t count) {
+    return VlenHandle{count, heap.add(bytes, ctx.image.budget)};
+  };
+}
+
 std::size_t vlen_ref_size(const ReaderContext& ctx) {
   return vlen_reference_size(ctx.sb.sizes);
 }
@@ -75,8 +82,105 @@ void refs_to_handles(ReaderContext& ctx, std::span<const std::byte> refs, std::u
   }
 }
 
+namespace {
+
+struct RepackPiece {
+  std::size_t file, stored, size;
+};
+
+// The byte ranges that move a file element of `m` (decoded as `t`) into its stored form.
+void repack_pieces(const DatatypeMessage& m, const DType& t, std::size_t file_at,
+                   std::size_t stored_at, std::vector<RepackPiece>& out) {
+  if (!t.has_vlen() || m.type_class == DatatypeClass::variable_length) {
+    if (m.size != stored_size(t)) {
+      fail(ErrorCode::corruption,
+           "datatype of " + std::to_string(m.size) + " bytes for " + t.name());
+    }
+    out.push_back({file_at, stored_at, stored_size(t)});
+    return;
+  }
+  if (m.type_class == DatatypeClass::array) {
+    const std::uint64_t n = element_count(t.array_dims());
+    const std::size_t fs = m.base().size, ss = stored_size(t.base());
+    for (std::uint64_t i = 0; i < n; ++i) {
+      repack_pieces(m.base(), t.base(), file_at + i * fs, stored_at + i * ss, out);
+    }
+    return;
+  }
+  const std::vector<std::size_t> offsets = stored_offsets(t);
+  for (std::size_t i = 0; i < t.members().size(); ++i) {
+    const Member& tm = t.members()[i];
+    const CompoundMember* fm = nullptr;
+    for (const CompoundMember& c : m.members) {
+      if (c.name == tm.name) fm = &c;
+    }
+    if (!fm || !fm->v1_dims.empty()) {
+      fail(ErrorCode::unsupported, "compound member \"" + tm.name + "\" of " + t.name());
+    }
+    repack_pieces(fm->type, *tm.type, file_at + fm->offset, stored_at + offsets[i], out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::byte> repack_to_stored(const DatatypeMessage& m, const DType& t,
+                                        std::span<const std::byte> file, std::uint64_t n) {
+  // Packing only drops gaps (a vlen reference and a handle have the same size), so a
+  // stored form larger than the file's element means a damaged type.
+  const std::size_t es = stored_size(t);
+  if (es > m.size) {
+    fail(ErrorCode::corruption, t.name() + " needs " + std::to_string(es) +
+                                    " bytes per element, the file has " + std::to_string(m.size));
+  }
+  std::vector<RepackPiece> pieces;
+  repack_pieces(m, t, 0, 0, pieces);
+  for (const RepackPiece& p : pieces) {
+    if (p.file + p.size > m.size || p.stored + p.size > es) {
+      fail(ErrorCode::corruption,
+           "compound members of " + t.name() + " exceed its " + std::to_string(m.size) + " bytes");
+    }
+  }
+  if (m.size == 0 || file.size() / m.size < n) {
+    fail(ErrorCode::corruption, "variable-length data: " + std::to_string(file.size()) +
+                                    " bytes cannot hold " + std::to_string(n) + " elements");
+  }
+  std::vector<std::byte> out(static_cast<std::size_t>(n * es));
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (const RepackPiece& p : pieces) {
+      std::memcpy(out.data() + i * es + p.stored, file.data() + i * m.size + p.file, p.size);
+    }
+  }
+  return out;
+}
+
+void refs_to_stored(ReaderContext& ctx, std::span<const std::byte> file, std::uint64_t n,
+                    const DType& type, const VlenAdd& add, std::byte* out) {
+  const std::size_t es = stored_size(type);
+  if (vlen_ref_size(ctx) != kVlenHandleSize) {
+    fail(ErrorCode::unsupported,
+         "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes");
+  }
+  if (file.size() / es < n) {
+    fail(ErrorCode::corruption, "variable-length data: " + std::to_string(file.size()) +
+                                    " bytes cannot hold " + std::to_string(n) + " elements");
+  }
+  std::memcpy(out, file.data(), static_cast<std::size_t>(n * es));
+  const std::vector<VlenSlot> slots = vlen_slots(type);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (const VlenSlot& s : slots) {
+      const std::size_t at = static_cast<std::size_t>(i * es + s.offset);
+      ByteReader r(file.subspan(at, kVlenHandleSize), 0, "variable-length reference");
+      std::uint64_t length = 0;
+      std::span<const std::byte> bytes = element_bytes(ctx, r, s.base_size, length);
+      VlenHandle h;
+      if (length != 0) h = add(bytes, length);
+      std::memcpy(out + at, &h, kVlenHandleSize);
+    }
+  }
+}
+
 void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c,
-                     std::span<const std::byte> stored, std::size_t base_size) {
+                     std::span<const std::byte> stored) {
   const FilterPipeline* fp = ds.layout->filters();
   const std::uint64_t chunk_bytes = fp->chunk_bytes();
   if (chunk_bytes > kMaxInflateRatio * stored.size() + (1u << 20)) {
@@ -86,9 +190,9 @@ void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c
   }
   std::vector<std::byte> refs(static_cast<std::size_t>(chunk_bytes));
   fp->decode(stored, c.entry.filter_mask, refs);
-  const std::uint64_t n = chunk_bytes / kVlenHandleSize;
+  const std::uint64_t n = chunk_bytes / stored_size(ds.dtype);
   std::vector<std::byte> handles(refs.size());
-  refs_to_handles(ctx, refs, n, base_size, *ds.vlen, handles.data());
+  refs_to_stored(ctx, refs, n, ds.dtype, heap_adder(ctx, *ds.vlen), handles.data());
   Encoded enc = fp->encode(handles);
   ds.layout->load_chunk(c.coord, enc.bytes, enc.filter_mask, ctx.image.budget, nullptr);
 }

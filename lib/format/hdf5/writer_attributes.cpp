@@ -109,6 +109,10 @@ AttributePlan plan_attributes(Context& ctx, const Node& node) {
     std::vector<GlobalHeapWriter::Slot> slots;  // vlen elements
     std::vector<std::uint64_t> lengths;         // their lengths (0: null reference)
     std::shared_ptr<RefValue> refs;             // set when the value holds references
+    // Vlen sequences and nested vlen data: the stored form's handles, translated.
+    std::shared_ptr<VlenTranslator> vlen;
+    std::size_t ticket = 0;
+    const AttrValue* value = nullptr;
   };
   std::vector<Pending> pending;
   auto start = [&](const std::string& name, const DType& dtype, const Shape& shape) -> Pending& {
@@ -152,8 +156,23 @@ AttributePlan plan_attributes(Context& ctx, const Node& node) {
                               : heap.add({reinterpret_cast<const std::byte*>(s.data()), s.size()}));
       }
     } else if (value.dtype.has_vlen()) {
-      fail(ErrorCode::unsupported, where(node) + " attribute \"" + name + "\" of type " +
-                                       value.dtype.name() + " cannot be written");
+      if (has_reference(value.dtype)) {
+        fail(ErrorCode::unsupported, where(node) + " attribute \"" + name + "\" of type " +
+                                         value.dtype.name() + " cannot be written");
+      }
+      const auto* objects = &value.vlen_objects;
+      p.vlen = std::make_shared<VlenTranslator>(
+          value.dtype,
+          [objects](std::uint64_t id) -> std::span<const std::byte> {
+            if (id == 0 || id > objects->size()) {
+              fail(ErrorCode::corruption,
+                   "variable-length value " + std::to_string(id) + " is missing");
+            }
+            return (*objects)[id - 1];
+          },
+          where(node) + " attribute \"" + name + "\"", heap);
+      p.ticket = p.vlen->collect(value.bytes);
+      p.value = &value;
     } else if (has_reference(value.dtype)) {
       with_refs(p, value.dtype, value.bytes);
     } else {
@@ -197,6 +216,10 @@ AttributePlan plan_attributes(Context& ctx, const Node& node) {
   std::vector<std::string> names;
   bool too_big = false;
   for (Pending& p : pending) {
+    if (p.vlen) {
+      p.msg.data.resize(p.value->bytes.size());
+      p.vlen->write(p.ticket, p.value->bytes, p.msg.data, ctx.sizes);
+    }
     if (!p.slots.empty()) {
       const std::size_t ref = vlen_reference_size(ctx.sizes);
       p.msg.data.assign(p.slots.size() * ref, std::byte{0});

@@ -134,7 +134,9 @@ void translate_vlen_chunks(Context& ctx, const DatasetNode& ds, DatasetState& st
   heap.place(ctx);
   std::vector<std::byte> refs(chunk_bytes);
   for (std::size_t i = 0; i < st.chunks.size(); ++i) {
-    tr.write(tickets[i], refs, ctx.sizes);
+    // Decoded again rather than kept: holding every decoded chunk could be large.
+    decode_stored_chunk(*ds.layout, st.chunks[i].bytes, st.chunks[i].mask, decoded);
+    tr.write(tickets[i], decoded, refs, ctx.sizes);
     auto out = std::make_shared<std::vector<std::byte>>();
     st.chunks[i].mask = encode_stored_chunk(*ds.layout, refs, *out);
     st.chunks[i].owned = std::move(out);
@@ -238,7 +240,7 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
       const std::size_t t = tr.collect(contiguous);
       heap.place(ctx);
       vlen_data = std::make_shared<std::vector<std::byte>>(contiguous.size());
-      tr.write(t, *vlen_data, sizes);
+      tr.write(t, contiguous, *vlen_data, sizes);
       contiguous = *vlen_data;
     }
     if (!contiguous.empty() && contiguous.size() != n) {

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "core/node.hpp"
+#include "core/vlen_elements.hpp"
 #include "format/hdf5/byte_io.hpp"
 #include "format/hdf5/messages/attribute.hpp"
 #include "format/hdf5/object_header.hpp"
@@ -127,20 +128,31 @@ class GlobalHeapWriter {
   std::vector<Collection> collections_;
 };
 
-// Turns a buffer of VlenHandles into on-disk vlen references in place order: registers every
-// non-empty element's bytes in `heap` and returns a function that, once the heap is placed,
-// writes the translated buffer into `out` (same size as `handles`).
+// Turns stored elements holding VlenHandles (core/vlen_elements.hpp: at the top level or
+// nested in compound and array members) into on-disk elements holding vlen references:
+// registers every non-empty value's bytes in `heap`; once the heap is placed, write()
+// produces the translated elements.
 class VlenTranslator {
  public:
-  VlenTranslator(const DatasetNode& ds, GlobalHeapWriter& heap) : ds_(ds), heap_(heap) {}
-  // Registers the elements of `handles` (16-byte VlenHandles); returns a ticket for write().
-  std::size_t collect(std::span<const std::byte> handles);
-  // Writes the references of ticket `t` into `out` (handles.size() bytes).
-  void write(std::size_t t, std::span<std::byte> out, const FileSizes& sizes) const;
+  // The bytes of the stored value with id `id`.
+  using Get = std::function<std::span<const std::byte>(std::uint64_t id)>;
+  // Elements of dataset `ds` (values in its VlenHeap).
+  VlenTranslator(const DatasetNode& ds, GlobalHeapWriter& heap);
+  // Elements of `type` whose values `get` returns; `what` names them in errors.
+  VlenTranslator(const DType& type, Get get, std::string what, GlobalHeapWriter& heap);
+  // Registers the values of `stored` (whole elements); returns a ticket for write().
+  std::size_t collect(std::span<const std::byte> stored);
+  // Writes into `out` the elements `stored` (as given to collect() for ticket `t`) with
+  // every handle replaced by its reference.
+  void write(std::size_t t, std::span<const std::byte> stored, std::span<std::byte> out,
+             const FileSizes& sizes) const;
 
  private:
-  const DatasetNode& ds_;
+  Get get_;
+  std::string what_;
   GlobalHeapWriter& heap_;
+  std::vector<VlenSlot> slots_;
+  std::size_t element_size_;
   std::vector<std::vector<std::pair<std::uint64_t, GlobalHeapWriter::Slot>>> tickets_;
 };
 

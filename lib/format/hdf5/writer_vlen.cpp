@@ -1,5 +1,6 @@
 // Variable-length data for the writer: global heap collections and the translation of
 // h5mem's in-memory VlenHandles into HDF5's {length, collection, index} references.
+#include <algorithm>
 #include <cstring>
 
 #include "core/fail.hpp"
@@ -69,31 +70,53 @@ void GlobalHeapWriter::write_reference(std::byte* out, std::uint64_t length, con
   std::memcpy(out, buf.data(), buf.size());
 }
 
-std::size_t VlenTranslator::collect(std::span<const std::byte> handles) {
-  std::vector<std::pair<std::uint64_t, GlobalHeapWriter::Slot>> refs(handles.size() /
-                                                                     kVlenHandleSize);
-  for (std::size_t i = 0; i < refs.size(); ++i) {
-    VlenHandle h;
-    std::memcpy(&h, handles.data() + i * kVlenHandleSize, kVlenHandleSize);
-    if (h.count == 0) continue;  // stays a null reference: an empty element
-    if (h.count > 0xffffffffu) {
-      fail(ErrorCode::unsupported, where(ds_) + ": element " + std::to_string(i) + " has " +
-                                       std::to_string(h.count) +
-                                       " items; HDF5 stores vlen lengths in 32 bits");
+VlenTranslator::VlenTranslator(const DatasetNode& ds, GlobalHeapWriter& heap)
+    : VlenTranslator(
+          ds.dtype, [&ds](std::uint64_t id) { return ds.vlen->get(id); }, where(ds), heap) {}
+
+VlenTranslator::VlenTranslator(const DType& type, Get get, std::string what, GlobalHeapWriter& heap)
+    : get_(std::move(get)),
+      what_(std::move(what)),
+      heap_(heap),
+      slots_(vlen_slots(type)),
+      element_size_(stored_size(type)) {}
+
+std::size_t VlenTranslator::collect(std::span<const std::byte> stored) {
+  const std::size_t n = stored.size() / element_size_;
+  std::vector<std::pair<std::uint64_t, GlobalHeapWriter::Slot>> refs(n * slots_.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t k = 0; k < slots_.size(); ++k) {
+      VlenHandle h;
+      std::memcpy(&h, stored.data() + i * element_size_ + slots_[k].offset, kVlenHandleSize);
+      if (h.count == 0) continue;  // stays a null reference: an empty value
+      if (h.count > 0xffffffffu) {
+        fail(ErrorCode::unsupported, what_ + ": element " + std::to_string(i) + " has " +
+                                         std::to_string(h.count) +
+                                         " items; HDF5 stores vlen lengths in 32 bits");
+      }
+      refs[i * slots_.size() + k] = {h.count, heap_.add(get_(h.id))};
     }
-    refs[i] = {h.count, heap_.add(ds_.vlen->get(h.id))};
   }
   tickets_.push_back(std::move(refs));
   return tickets_.size() - 1;
 }
 
-void VlenTranslator::write(std::size_t t, std::span<std::byte> out, const FileSizes& sizes) const {
+void VlenTranslator::write(std::size_t t, std::span<const std::byte> stored,
+                           std::span<std::byte> out, const FileSizes& sizes) const {
   const auto& refs = tickets_[t];
-  const std::size_t ref_size = vlen_reference_size(sizes);
-  std::memset(out.data(), 0, out.size());
-  for (std::size_t i = 0; i < refs.size(); ++i) {
-    if (refs[i].first == 0) continue;
-    heap_.write_reference(out.data() + i * ref_size, refs[i].first, refs[i].second, sizes);
+  if (vlen_reference_size(sizes) != kVlenHandleSize) {
+    fail(ErrorCode::unsupported,
+         what_ + ": vlen references of " + std::to_string(vlen_reference_size(sizes)) + " bytes");
+  }
+  std::memcpy(out.data(), stored.data(), std::min(out.size(), stored.size()));
+  for (std::size_t r = 0; r < refs.size(); ++r) {
+    std::byte* at =
+        out.data() + (r / slots_.size()) * element_size_ + slots_[r % slots_.size()].offset;
+    if (refs[r].first == 0) {
+      std::memset(at, 0, kVlenHandleSize);
+    } else {
+      heap_.write_reference(at, refs[r].first, refs[r].second, sizes);
+    }
   }
 }
 
