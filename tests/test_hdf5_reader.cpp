@@ -328,12 +328,6 @@ bool is_small(const std::string& name) {
   return name.find("_small.h5") != std::string::npos;
 }
 
-// Reads every attribute and every element below `g` (at most `budget` objects: hard links
-// can make a DAG with many paths to one object).
-void read_everything(const Group& g, int& budget) {
-  auto read_attrs = [](const Object& o) {
-    for (const std::string& name : o.attrs().list()) {
-      Attribute a = o.attrs().get(name);
 // Reads `n` elements of `t` (with vlen data) into memory-form elements and drops them.
 template <class Read>
 void read_memory_form(const DType& t, std::uint64_t n, Read&& read) {
@@ -348,19 +342,25 @@ void read_memory_form(const DType& t, std::uint64_t n, Read&& read) {
   for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
 }
 
+// Reads every attribute and every element below `g` (at most `budget` objects: hard links
+// can make a DAG with many paths to one object).
+void read_everything(const Group& g, int& budget) {
+  auto read_attrs = [](const Object& o) {
+    for (const std::string& name : o.attrs().list()) {
+      Attribute a = o.attrs().get(name);
       DType t = a.dtype();
       const std::uint64_t n = element_count(a.shape());
       if (t.is_variable_string()) {
         std::vector<std::string> v(n);
         a.read_raw(t, v.data(), n);
+      } else if (t.has_vlen()) {
+        read_memory_form(t, n, [&](std::byte* b) { a.read_raw(t, b, n); });
       } else {
         Bytes v(n * t.size());
         a.read_raw(t, v.data(), n);
       }
     }
   };
-      } else if (t.has_vlen()) {
-        read_memory_form(t, n, [&](std::byte* b) { a.read_raw(t, b, n); });
   read_attrs(g);
   for (const std::string& name : g.list()) {
     if (--budget < 0) return;
@@ -377,14 +377,14 @@ void read_memory_form(const DType& t, std::uint64_t n, Read&& read) {
       ds.select({}).read_strings(v);
     } else if (t.type_class() == TypeClass::vlen) {
       ds.select({}).read_vlen_raw(t.base(), [](std::uint64_t, const void*, std::size_t) {});
+    } else if (t.has_vlen() && n * t.size() <= (64u << 20)) {
+      read_memory_form(t, n, [&](std::byte* b) { ds.select({}).read_raw(t, b, n); });
     } else if (n * t.size() <= (64u << 20)) {
       Bytes v(n * t.size());
       if (n) ds.select({}).read_raw(t, v.data(), n);
     }
   }
 }
-    } else if (t.has_vlen() && n * t.size() <= (64u << 20)) {
-      read_memory_form(t, n, [&](std::byte* b) { ds.select({}).read_raw(t, b, n); });
 
 // Opens damaged bytes and reads all they hold: only h5mem::Error may escape (anything else
 // fails the test).

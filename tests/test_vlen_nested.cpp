@@ -372,6 +372,9 @@ TEST_CASE("still rejected: vlen of vlen, fill values, unsafe mappings, mismatche
   CHECK_CODE(d.select({}).write_raw(bad_seq, s.data(), 2), ErrorCode::type_mismatch);
   CHECK_CODE(d.write(std::vector<EventName>(2)), ErrorCode::type_mismatch);
   CHECK_CODE(d.read<std::int32_t>(), ErrorCode::type_mismatch);
+  CHECK_CODE(d.read<std::vector<std::int32_t>>(), ErrorCode::type_mismatch);
+  CHECK_CODE(d.read<std::string>(), ErrorCode::type_mismatch);
+  CHECK_CODE(d.write(std::vector<std::string>{"a", "b"}), ErrorCode::type_mismatch);
   CHECK(d.read<Event>() == std::vector<Event>(2));
   // Plain datasets do not take buffers holding vlen data.
   Dataset p = f.create_dataset("p", i32, {2});

@@ -24,7 +24,8 @@ DType stored_base(const DatasetNode& ds) {
 // Writes convert buffer -> file, reads file -> buffer: only that direction has to work (a
 // read may pick a subset of a compound's members).
 void check_vlen_types(const DatasetNode& ds, const DType& mem_base, bool writing) {
-  if (!ds.vlen) {
+  if (!ds.vlen || !(ds.dtype.is_variable_string() || ds.dtype.type_class() == TypeClass::vlen)) {
+    // Vlen data nested in compounds and arrays moves through read_raw / write_raw.
     detail::fail(ErrorCode::type_mismatch, "dataset type " + ds.dtype.name() + " is not variable-length");
   }
   if (ds.dtype.is_variable_string() != mem_base.is_variable_string()) {
