@@ -14,6 +14,7 @@
 #include "h5mem/link.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/shape.hpp"
+#include "core/rw_mutex.hpp"
 #include "core/vlen_heap.hpp"
 #include "layout/layout.hpp"
 
@@ -81,9 +82,9 @@ struct DatasetNode : Node {
       : Node(ObjectKind::dataset), dtype(t), max_shape(std::move(max)), shape(std::move(s)) {}
   const DType dtype;
   const Shape max_shape;
-  // Guards `layout` contents and `shape`: readers share it,
-  // writers hold it alone. Lock order: tree mutex before data mutex.
-  mutable std::shared_mutex data_mutex;
+  // Guards `layout` contents and `shape`: readers share it, writers hold it alone (a
+  // waiting writer goes before new readers). Lock order: tree mutex before data mutex.
+  mutable RwMutex data_mutex;
   Shape shape;
   std::unique_ptr<Layout> layout;
   // Variable-length element bytes, for datasets of vlen string / sequence type (the layout

@@ -49,7 +49,7 @@ struct Context {
   std::vector<Block> blocks;
   // Data locks of every dataset, held from planning to the end of emission so the spans the
   // blocks refer to stay valid.
-  std::vector<std::shared_lock<std::shared_mutex>> data_locks;
+  std::vector<std::shared_lock<RwMutex>> data_locks;
 
   // Object references (writer_references.cpp). Object header address of every node placed
   // so far, by node id; the ids of every node in the tree (known before planning starts);
@@ -193,6 +193,7 @@ struct PlacedObject {
 
 PlacedObject place_group(Context& ctx, const GroupNode& group);
 PlacedObject place_dataset(Context& ctx, const DatasetNode& ds);
+PlacedObject place_named_type(Context& ctx, const DatatypeNode& type);  // writer_named_types.cpp
 PlacedObject place_node(Context& ctx, const Node& node);
 
 // ---- latest-format structures that need btree_v2.hpp (writer_dense.cpp) ----
