@@ -241,6 +241,12 @@ class Dumper {
           out_ << dump_link_text(*link, name, in2);
         } else if (g.kind_of(name) == ObjectKind::group) {
           text_group(g.group(name), child, name, in2);
+        } else if (g.kind_of(name) == ObjectKind::datatype) {
+          NamedType t = g.named_type(name);
+          out_ << in2 << "DATATYPE \"" << name << "\" {\n";
+          out_ << in2 << "   TYPE  " << t.dtype().name() << "\n";
+          text_attrs(t, child, in2 + "   ");
+          out_ << in2 << "}\n";
         } else {
           text_dataset(g.dataset(name), name, in2);
         }
@@ -364,6 +370,14 @@ class Dumper {
         out_ << "}";
       } else if (g.kind_of(name) == ObjectKind::group) {
         json_group(g.group(name), child);
+      } else if (g.kind_of(name) == ObjectKind::datatype) {
+        NamedType t = g.named_type(name);
+        json_object_start(child, "datatype");
+        std::string& b = out_.buf();
+        b += ", \"dtype\": ";
+        append_json_string(b, t.dtype().name());
+        json_attrs(t, child);
+        out_ << "}";
       } else {
         json_dataset(g.dataset(name), child);
       }

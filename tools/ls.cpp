@@ -61,6 +61,25 @@ class Lister {
     }
   }
 
+  // One line (or JSON object) for a committed datatype (h5ls: "Type").
+  void type_entry(const NamedType& t, const std::string& path, const std::string& label) {
+    if (args_.json) {
+      std::string& b = out_.buf();
+      b += first_ ? "\n  {\"path\": " : ",\n  {\"path\": ";
+      first_ = false;
+      append_json_string(b, path);
+      b += ", \"name\": ";
+      append_json_string(b, path.substr(path.rfind('/') + 1));
+      b += ", \"kind\": \"datatype\", \"dtype\": ";
+      append_json_string(b, t.dtype().name());
+      out_ << "}";
+      return;
+    }
+    std::string line = label;
+    if (line.size() < 24) line.resize(24, ' ');
+    out_ << line << " Type  " << t.dtype().name() << "\n";
+  }
+
   // One line (or JSON object) for a soft or external link, which is not followed.
   void link_entry(const std::string& path, const std::string& label, const LinkInfo& link) {
     if (args_.json) {
@@ -82,7 +101,12 @@ class Lister {
   // One line (or JSON object) for the object at absolute `path`, shown as `label`.
   void entry(const Group& parent, const std::string& path, const std::string& label) {
     const std::string rel = path.substr(path.rfind('/') + 1);
-    const bool is_group = parent.kind_of(path) == ObjectKind::group;
+    const ObjectKind kind = parent.kind_of(path);
+    if (kind == ObjectKind::datatype) {
+      type_entry(parent.named_type(path), path, label);
+      return;
+    }
+    const bool is_group = kind == ObjectKind::group;
     if (args_.json) {
       std::string& b = out_.buf();
       b += first_ ? "\n  {\"path\": " : ",\n  {\"path\": ";

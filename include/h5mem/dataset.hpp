@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -13,6 +14,7 @@
 
 #include "h5mem/compound.hpp"
 #include "h5mem/dtype.hpp"
+#include "h5mem/named_type.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/selection_spec.hpp"
 #include "h5mem/shape.hpp"
@@ -174,6 +176,9 @@ class Dataset : public Object {
   // returns an empty vector), cannot be resized, and is written back as a null dataspace;
   // is_null() is what tells it from a real {0} extent.
   bool is_null() const;
+  // The committed datatype this dataset was created with (or read with from a file), if it
+  // still exists; nullopt for a dataset with a plain datatype.
+  std::optional<NamedType> named_type() const;
   // Largest extent each dimension may grow to (`unlimited` entries for unbounded).
   Shape max_shape() const;
   // Chunk shape; empty for contiguous datasets.

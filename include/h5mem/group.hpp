@@ -9,6 +9,7 @@
 #include "h5mem/dataset.hpp"
 #include "h5mem/dtype.hpp"
 #include "h5mem/link.hpp"
+#include "h5mem/named_type.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/options.hpp"
 #include "h5mem/shape.hpp"
@@ -43,12 +44,20 @@ class Group : public Object {
   // Creates a dataset of `dtype` with a null dataspace (h5py's `Empty`): no elements and no
   // extent, see Dataset::is_null. Throws like create_dataset.
   Dataset create_null_dataset(std::string_view path, const DType& dtype) const;
+  // Creates a dataset whose datatype is the committed type `type` (of this file): its
+  // dtype() is type.dtype(), named_type() is `type`, and files store its datatype as a
+  // reference to the type object (h5py's create_dataset(..., dtype=f['t'])). Throws
+  // invalid_argument if `type` belongs to another file, closed if it was removed; otherwise
+  // as create_dataset.
+  Dataset create_dataset(std::string_view path, const NamedType& type, const Shape& shape,
+                         const DatasetOptions& options = {}) const;
   // Opens an existing dataset. Throws not_found, or type_mismatch if it is a group.
   Dataset dataset(std::string_view path) const;
 
-  // True if `path` names an existing object (false also when an intermediate is missing
-  // or is a dataset, and for a link whose target cannot be reached, as in h5py). Throws
-  // invalid_argument for malformed paths.
+  // True if `path` names an existing member: an object, or a soft/external link even if
+  // it dangles (its last part is not followed, as h5py's `in`). False when an intermediate
+  // is missing, is a dataset, or is a link that cannot be followed. Throws invalid_argument
+  // for malformed paths.
   bool contains(std::string_view path) const;
   // Kind of the object at `path` (links followed). Throws not_found.
   ObjectKind kind_of(std::string_view path) const;
@@ -69,6 +78,15 @@ class Group : public Object {
   // is resolved at each use, relative to the group holding the link unless it starts with
   // '/'. A dangling link raises not_found naming the link and its target; more than 16
   // soft links in one lookup (a cycle) raises not_found instead of looping.
+
+  // Commits `dtype` as a named type object at `path` (h5py's `g[path] = numpy.dtype`).
+  // Missing intermediate groups are created. Throws already_exists if `path` is taken,
+  // invalid_argument for a read-only file, unsupported for a type the HDF5 format cannot
+  // name (none today).
+  NamedType commit_datatype(std::string_view path, const DType& dtype) const;
+  // Opens an existing committed datatype. Throws not_found, or type_mismatch for another
+  // kind of object.
+  NamedType named_type(std::string_view path) const;
 
   // Binds `path` to `target`, a path in this file that need not exist (yet). Missing
   // intermediate groups are created. Throws already_exists if `path` is taken,

@@ -8,6 +8,7 @@
 #include "h5mem/file.hpp"
 #include "h5mem/group.hpp"
 #include "h5mem/link.hpp"
+#include "h5mem/named_type.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/options.hpp"
 #include "h5mem/reference.hpp"

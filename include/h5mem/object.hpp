@@ -12,6 +12,7 @@ class AttributeSet;
 class Dataset;
 class File;
 class Group;
+class NamedType;
 
 namespace detail {
 class OpenFile;
@@ -19,7 +20,11 @@ struct Node;
 }  // namespace detail
 
 // Kind of object a path names.
-enum class ObjectKind { group, dataset };
+enum class ObjectKind {
+  group,
+  dataset,
+  datatype,  // a committed (named) datatype, see named_type.hpp
+};
 
 // Base of the value handles Group and Dataset. A handle keeps its file's image alive;
 // once its object is removed (or its File handle closed), every use throws Error(closed).
@@ -41,10 +46,11 @@ class Object {
 
   // A reference to this object (see reference.hpp). Throws Error(closed).
   ObjectRef ref() const;
-  // This object as a Dataset / Group handle. Throws type_mismatch for the other kind,
+  // This object as a Dataset / Group / NamedType handle. Throws type_mismatch for another kind,
   // closed for an empty handle.
   Dataset to_dataset() const;
   Group to_group() const;
+  NamedType to_named_type() const;
 
   // Handles compare equal when they refer to the same object.
   friend bool operator==(const Object& a, const Object& b) noexcept { return a.node_ == b.node_; }

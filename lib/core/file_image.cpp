@@ -11,6 +11,18 @@ std::uint64_t AttrValue::payload() const {
   return n;
 }
 
+const char* kind_name(ObjectKind kind) noexcept {
+  switch (kind) {
+    case ObjectKind::group:
+      return "group";
+    case ObjectKind::dataset:
+      return "dataset";
+    case ObjectKind::datatype:
+      return "committed datatype";
+  }
+  return "object";
+}
+
 std::string path_of(const Node& node) {
   if (node.parent == nullptr) return "/";
   std::vector<const std::string*> names;
@@ -39,7 +51,7 @@ void retire_subtree(Node& node, MemoryBudget& budget, ChunkCache& cache) noexcep
   if (node.kind == ObjectKind::group) {
     auto& g = static_cast<GroupNode&>(node);
     for (auto& [name, child] : g.children) retire_subtree(*child, budget, cache);
-  } else {
+  } else if (node.kind == ObjectKind::dataset) {
     auto& d = static_cast<DatasetNode&>(node);
     // Wait for readers of this dataset to finish before freeing what they read.
     std::unique_lock data_lock(d.data_mutex);

@@ -163,7 +163,7 @@ Group Group::group(std::string_view path) const {
   if (loc.node->kind != ObjectKind::group) {
     detail::fail_at(ErrorCode::type_mismatch, loc.file->name(),
                     detail::describe(*detail::acquire(loc.file), *loc.node),
-                    "is a dataset, not a group");
+                    std::string("is a ") + detail::kind_name(loc.node->kind) + ", not a group");
   }
   return Group(loc.file, loc.node);
 }
@@ -173,7 +173,7 @@ Dataset Group::dataset(std::string_view path) const {
   if (loc.node->kind != ObjectKind::dataset) {
     detail::fail_at(ErrorCode::type_mismatch, loc.file->name(),
                     detail::describe(*detail::acquire(loc.file), *loc.node),
-                    "is a group, not a dataset");
+                    std::string("is a ") + detail::kind_name(loc.node->kind) + ", not a dataset");
   }
   return Dataset(loc.file, loc.node);
 }
@@ -184,10 +184,12 @@ bool Group::contains(std::string_view path) const {
     auto pp = detail::parse_for(*file_, path);
     std::shared_lock lock(img->tree_mutex);
     detail::check_alive(*file_, *node_);
-    detail::Walk w = detail::walk(*img, as_group(node_), pp);
-    if (!w.external) return w.target != nullptr;
+    // As h5py (H5Lexists): the last part is a name, not followed, so a dangling link is
+    // contained; links on the way must resolve.
+    detail::Walk w = detail::walk(*img, as_group(node_), pp, false);
+    if (!w.external) return w.target != nullptr || w.link != nullptr;
   }
-  // As h5py: an external link counts when the object it names can be reached.
+  // The path goes on through an external link: it counts when the other file has it.
   try {
     detail::locate(file_, node_, path);
     return true;

@@ -77,6 +77,12 @@ struct GroupNode : Node {
   std::map<std::string, LinkEntry, std::less<>> links;
 };
 
+// A committed (named) datatype.
+struct DatatypeNode : Node {
+  explicit DatatypeNode(DType t) : Node(ObjectKind::datatype), dtype(std::move(t)) {}
+  const DType dtype;
+};
+
 struct DatasetNode : Node {
   DatasetNode(DType t, Shape s, Shape max)
       : Node(ObjectKind::dataset), dtype(t), max_shape(std::move(max)), shape(std::move(s)) {}
@@ -97,6 +103,10 @@ struct DatasetNode : Node {
   // A null dataspace (h5py's Empty): no elements, `shape` and `max_shape` are {0}. Set before
   // the node is linked, constant afterwards.
   bool null_space = false;
+  // The committed datatype `dtype` came from (same type), or null. Set before the node is
+  // linked, constant afterwards; the type object may be removed from the tree meanwhile
+  // (then the dataset is written with its datatype inline).
+  std::shared_ptr<DatatypeNode> named_type;
   // Dimension scales attached to each dimension (node ids of the scale datasets, in attach
   // order); empty, or one entry per dimension. Guarded by the tree mutex. Written as the
   // DIMENSION_LIST / REFERENCE_LIST attributes (see core/reference.cpp).
@@ -107,6 +117,9 @@ struct DatasetNode : Node {
   // tree mutex.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> scale_users;
 };
+
+// "group", "dataset" or "committed datatype", for messages.
+const char* kind_name(ObjectKind kind) noexcept;
 
 // Absolute path of `node`. Requires the tree mutex (shared or exclusive).
 std::string path_of(const Node& node);

@@ -88,13 +88,15 @@ ObjectRef Object::ref() const {
 
 Dataset Object::to_dataset() const {
   if (kind() != ObjectKind::dataset)
-    fail_here(file_, node_, ErrorCode::type_mismatch, "is a group, not a dataset");
+    fail_here(file_, node_, ErrorCode::type_mismatch,
+              std::string("is a ") + detail::kind_name(kind()) + ", not a dataset");
   return Dataset(file_, node_);
 }
 
 Group Object::to_group() const {
   if (kind() != ObjectKind::group)
-    fail_here(file_, node_, ErrorCode::type_mismatch, "is a dataset, not a group");
+    fail_here(file_, node_, ErrorCode::type_mismatch,
+              std::string("is a ") + detail::kind_name(kind()) + ", not a group");
   return Group(file_, node_);
 }
 
@@ -116,6 +118,7 @@ Object Group::deref(ObjectRef ref) const {
             " names no object of this file (it was removed, or belongs to another file)");
   }
   if (n->kind == ObjectKind::group) return Group(file_, n);
+  if (n->kind == ObjectKind::datatype) return NamedType(file_, n);
   return Dataset(file_, n);
 }
 

@@ -231,9 +231,11 @@ def describe_file(name, fmt, notes=(), expect_error=None):
                 if not isinstance(lk, h5py.HardLink):
                     continue
                 obj = g[n]
-                if isinstance(obj, h5py.Datatype):
-                    continue
                 members.append(n)
+                if isinstance(obj, h5py.Datatype):
+                    entry["objects"][p] = {"kind": "datatype", "dtype": tname(obj.id),
+                                           "attrs": attrs_of(obj)}
+                    continue
                 addr = h5py.h5o.get_info(obj.id).addr
                 if addr in first_path:
                     entry["objects"][p] = {"same_as": first_path[addr]}
@@ -379,7 +381,7 @@ def dtypes_file(fmt):
         f["compound"].attrs["units"] = "m"
         f["compound"].attrs["named"] = np.int32(5)
         g.attrs["group_attr"] = np.float32(0.5)
-    describe_file(name, fmt, notes=["named_type"])
+    describe_file(name, fmt)
 
 
 def nested_vlen_file(fmt):

@@ -3,6 +3,7 @@
 #include "format/hdf5/reader.hpp"
 
 #include "core/fail.hpp"
+#include "format/hdf5/dtype_map.hpp"
 #include "format/hdf5/messages/datatype.hpp"
 #include "format/hdf5/messages/shared_message.hpp"
 #include "format/hdf5/reader_internal.hpp"
@@ -90,9 +91,16 @@ std::shared_ptr<Node> build_object(ReaderContext& ctx, std::uint64_t address, Gr
     --ctx.depth;
     ctx.in_progress.erase(address);
     node = g;
-  } else if (has(h, HeaderMessageType::datatype)) {
-    ctx.note(path, "committed datatype skipped (the model has no datatype objects)");
-    return nullptr;
+  } else if (const HeaderMessage* t = find_message(h, HeaderMessageType::datatype)) {
+    if (t->flags & kMessageShared) fail_corrupt("committed datatype", address, "shared itself");
+    try {
+      node = std::make_shared<DatatypeNode>(
+          from_datatype_message(decode_datatype(t->body, ctx.view.absolute(t->address))));
+    } catch (const Error& e) {
+      if (e.code() != ErrorCode::unsupported) throw;
+      ctx.note(path, std::string("committed datatype skipped: ") + e.what());
+      return nullptr;
+    }
   } else {
     ctx.note(path, "object of unknown kind skipped");
     return nullptr;
@@ -123,6 +131,14 @@ ReadResult read_hdf5(std::span<const std::byte> bytes, FileImage& image,
   read_group_members(ctx, h, g, "");
   ctx.in_progress.erase(root);
   read_attributes(ctx, h, g, "/");
+  for (auto& [ds, address] : ctx.named_type_uses) {
+    // A type committed without a name (H5Tcommit_anon) is not in the tree: the dataset keeps
+    // its datatype inline.
+    auto it = ctx.objects.find(address);
+    if (it != ctx.objects.end() && it->second->kind == ObjectKind::datatype) {
+      ds->named_type = std::static_pointer_cast<DatatypeNode>(it->second);
+    }
+  }
   resolve_references(ctx);
   return result;
 }

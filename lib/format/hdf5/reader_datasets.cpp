@@ -11,6 +11,7 @@
 #include "format/hdf5/messages/fill_value.hpp"
 #include "format/hdf5/messages/filter_pipeline.hpp"
 #include "format/hdf5/messages/layout.hpp"
+#include "format/hdf5/messages/shared_message.hpp"
 #include "format/hdf5/reader_internal.hpp"
 
 namespace h5mem::detail {
@@ -264,6 +265,12 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
   auto ds = std::make_shared<DatasetNode>(dt, ext.shape, nl.max_shape);
   ds->layout = std::move(nl.layout);
   ds->null_space = space.type == DataspaceType::null;
+  if (type_m->flags & kMessageShared) {
+    const SharedMessage ref =
+        decode_shared_message(type_m->body, ctx.view.absolute(type_m->address), ctx.sb.sizes);
+    if (ref.location == SharedLocation::committed)
+      ctx.named_type_uses.emplace_back(ds, ref.address);
+  }
   if (vlen) ds->vlen = std::make_unique<VlenHeap>();
   if (lm.layout_class == LayoutClass::chunked && unreadable.empty()) {
     try {

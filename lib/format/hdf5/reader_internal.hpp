@@ -54,6 +54,10 @@ struct ReaderContext {
   std::vector<std::pair<DatasetNode*, std::vector<std::pair<std::uint64_t, std::uint32_t>>>>
       reference_lists;
 
+  // Datasets whose datatype message refers to a committed type, with the type's header
+  // address (made DatasetNode::named_type once the tree is built, see read_hdf5).
+  std::vector<std::pair<std::shared_ptr<DatasetNode>, std::uint64_t>> named_type_uses;
+
   void note(const std::string& path, const std::string& what) {
     result.notes.push_back(path + ": " + what);
   }

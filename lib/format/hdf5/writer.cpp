@@ -98,6 +98,8 @@ PlacedObject place_node(Context& ctx, const Node& node) {
   ctx.pending_refcount = lc == ctx.link_counts.end() ? 1 : lc->second;
   const PlacedObject placed = node.kind == ObjectKind::group
                                   ? place_group(ctx, static_cast<const GroupNode&>(node))
+                              : node.kind == ObjectKind::datatype
+                                  ? place_named_type(ctx, static_cast<const DatatypeNode&>(node))
                                   : place_dataset(ctx, static_cast<const DatasetNode&>(node));
   ctx.object_headers[node.id] = placed.header;
   ctx.placed[node.id] = PlacedObjectRef{placed.header, placed.btree, placed.heap, placed.is_group};

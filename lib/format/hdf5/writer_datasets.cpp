@@ -3,6 +3,7 @@
 // v1 B-tree (earliest) or the chunk index libhdf5 1.10 picks for layout v4 (latest).
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 #include "core/fail.hpp"
 #include "format/hdf5/btree_v1.hpp"
@@ -11,6 +12,7 @@
 #include "format/hdf5/messages/fill_value.hpp"
 #include "format/hdf5/messages/filter_pipeline.hpp"
 #include "format/hdf5/messages/layout.hpp"
+#include "format/hdf5/messages/shared_message.hpp"
 #include "format/hdf5/writer_internal.hpp"
 
 namespace h5mem::detail::hdf5w {
@@ -30,6 +32,9 @@ struct StoredChunk {
 
 struct DatasetState {
   DatatypeMessage dtype;
+  // Set when the datatype is a committed type in the file: the message refers to it (its
+  // address is filled in once every header is placed).
+  std::optional<SharedMessage> shared_type;
   DataspaceMessage space;
   FillValueMessage fill;
   std::vector<std::byte> old_fill;
@@ -44,8 +49,14 @@ std::vector<HeaderMessage> dataset_messages(const DatasetState& st, const FileSi
                                             bool latest) {
   std::vector<HeaderMessage> msgs;
   msgs.push_back(make_message(HeaderMessageType::dataspace, encode_dataspace(st.space, sizes)));
-  msgs.push_back(
-      make_message(HeaderMessageType::datatype, encode_datatype(st.dtype), kMessageConstant));
+  if (st.shared_type) {
+    msgs.push_back(make_message(HeaderMessageType::datatype,
+                                encode_shared_message(*st.shared_type, sizes),
+                                kMessageConstant | kMessageShared));
+  } else {
+    msgs.push_back(
+        make_message(HeaderMessageType::datatype, encode_datatype(st.dtype), kMessageConstant));
+  }
   msgs.push_back(
       make_message(HeaderMessageType::fill_value, encode_fill_value(st.fill), kMessageConstant));
   if (!st.old_fill.empty()) {
@@ -177,6 +188,16 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
     st->dtype = to_datatype_message(ds.dtype, ctx.format);
   } catch (const Error& e) {
     fail(e.code(), where(ds) + ": " + e.what());
+  }
+  if (ds.named_type && ctx.in_file.count(ds.named_type->id)) {
+    // As libhdf5: version 2 references in the earliest format, 3 in the latest.
+    st->shared_type.emplace();
+    st->shared_type->version = ctx.latest() ? 3 : 2;
+    st->shared_type->location = SharedLocation::committed;
+    const Context* c = &ctx;
+    const std::uint64_t id = ds.named_type->id;
+    ctx.after_placement.push_back(
+        [st, c, id] { st->shared_type->address = c->reference_address(id); });
   }
   const bool vlen = ds.dtype.has_vlen();
   if (vlen && !ds.vlen) fail(ErrorCode::unsupported, where(ds) + ": vlen data without a heap");

@@ -32,6 +32,8 @@ void collect_references(Context& ctx, const GroupNode& root) {
   for (const Node* n : nodes) {
     if (n->kind != ObjectKind::dataset) continue;
     const auto& ds = static_cast<const DatasetNode&>(*n);
+    // libhdf5 counts each dataset using a committed type in the type's reference count.
+    if (ds.named_type && ctx.in_file.count(ds.named_type->id)) ++ctx.link_counts[ds.named_type->id];
     for (std::size_t d = 0; d < ds.dim_scales.size(); ++d) {
       for (std::uint64_t scale : ds.dim_scales[d]) {
         if (ctx.in_file.count(scale)) {
