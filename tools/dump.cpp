@@ -362,11 +362,8 @@ class Dumper {
     for (const auto& name : g.list()) {
       std::string child = join_path(path, name);
       if (auto link = symbolic_link(g, name)) {
-        std::string& b = out_.buf();
-        b += first_ ? "\n  {\"path\": " : ",\n  {\"path\": ";
-        first_ = false;
-        append_json_string(b, child);
-        append_json_link(b, *link);
+        json_object_start(child, json_link_kind(*link));
+        append_json_link(out_.buf(), *link);
         out_ << "}";
       } else if (g.kind_of(name) == ObjectKind::group) {
         json_group(g.group(name), child);

@@ -25,9 +25,11 @@ std::string dump_link_text(const LinkInfo& link, const std::string& name, const 
          in2 + "TARGETPATH \"" + link.target + "\"\n" + ind + "}\n";
 }
 
+const char* json_link_kind(const LinkInfo& link) {
+  return link.kind == LinkKind::soft ? "soft_link" : "external_link";
+}
+
 void append_json_link(std::string& out, const LinkInfo& link) {
-  out +=
-      link.kind == LinkKind::soft ? ", \"kind\": \"soft_link\"" : ", \"kind\": \"external_link\"";
   out += ", \"target\": ";
   append_json_string(out, link.target);
   if (link.kind == LinkKind::external) {

@@ -17,8 +17,10 @@ std::string ls_link_text(const LinkInfo& link);
 // h5dump's block, every line prefixed by `ind`: SOFTLINK "NAME" { LINKTARGET "T" } or
 // EXTERNAL_LINK "NAME" { TARGETFILE "F" TARGETPATH "P" }.
 std::string dump_link_text(const LinkInfo& link, const std::string& name, const std::string& ind);
-// The JSON fields of a link object after its path: "kind" ("soft_link" or "external_link"),
-// "target" and, for external links, "file".
+// The JSON "kind" of a link object: "soft_link" or "external_link".
+const char* json_link_kind(const LinkInfo& link);
+// The JSON fields of a link object after its path and kind: "target" and, for external
+// links, "file".
 void append_json_link(std::string& out, const LinkInfo& link);
 
 }  // namespace h5mem::cli

@@ -89,6 +89,9 @@ class Lister {
       append_json_string(b, path);
       b += ", \"name\": ";
       append_json_string(b, path.substr(path.rfind('/') + 1));
+      b += ", \"kind\": \"";
+      b += json_link_kind(link);
+      b += '"';
       append_json_link(b, link);
       out_ << "}";
       return;
