@@ -1,15 +1,18 @@
 #!/usr/bin/python3
 """Interop check of h5mem's soft/external links, committed datatypes and null dataspaces.
 
-usage: check_links.py WRITE_LINKS
+usage: check_links.py WRITE_LINKS [H5MEM_CLI]
 
 WRITE_LINKS (tests/interop/write_links.cpp) writes objects_{earliest,latest}.h5 and target.h5
 into a temporary directory. This script checks them with h5py (SoftLink/ExternalLink through
 getlink=True, links followed, h5py.Datatype objects and datasets whose type is committed,
 null shapes and h5py.Empty attributes), h5dump -H, and h5diff against a twin written by h5py
-(both libver); then it checks what h5mem reads from the h5py twins (WRITE_LINKS read).
+(both libver); then it checks what h5mem reads from the h5py twins (WRITE_LINKS read) and,
+given the CLI, what `h5mem ls -r --json` and `h5mem dump -H` show and that `h5mem copy` of
+the twins is identical for h5diff.
 Prints one summary line `[interop] checks: N | P passed | F failed`; exits 1 on failure.
 """
+import json
 import os
 import subprocess
 import sys
@@ -25,6 +28,7 @@ def check(name, ok, detail=""):
     checks.append((name, bool(ok)))
     if not ok:
         print(f"FAIL {name} {detail}")
+    return bool(ok)
 
 
 def attempt(name, fn):
@@ -129,11 +133,40 @@ def h5mem_facts(tool, path):
     return {ln for ln in p.stdout.decode().splitlines() if not ln.startswith("type /g/point")}
 
 
+def check_cli(cli, path, tmp):
+    tag = os.path.basename(path)
+    p = subprocess.run([cli, "ls", "-r", "--json", path], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    kinds = {}
+    if check(f"ls {tag}", p.returncode == 0, p.stderr.decode()):
+        kinds = {o["path"]: (o["kind"], o.get("target"), o.get("file"))
+                 for o in json.loads(p.stdout)["objects"]}
+    check(f"ls {tag} soft", kinds.get("/soft") == ("soft_link", "/g/d", None), kinds.get("/soft"))
+    check(f"ls {tag} external", kinds.get("/ext") == ("external_link", "/x", "target.h5"))
+    check(f"ls {tag} datatype", kinds.get("/t", ("",))[0] == "datatype")
+    p = subprocess.run([cli, "dump", "-H", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=120)
+    out = p.stdout.decode()
+    check(f"dump -H {tag}", p.returncode == 0 and 'SOFTLINK "dangling"' in out and
+          'EXTERNAL_LINK "ext_missing"' in out and 'DATATYPE "t"' in out and
+          "DATASPACE  NULL" in out, p.stderr.decode() + out[-1500:])
+    for fmt in ("earliest", "latest"):
+        dst = os.path.join(tmp, "copy_%s_%s" % (fmt, tag))
+        p = subprocess.run([cli, "copy", "-q", "--format", fmt, path, dst],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        if check(f"copy --format {fmt} {tag}", p.returncode == 0, p.stderr.decode()):
+            d = subprocess.run(["h5diff", path, dst], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT)
+            check(f"copy --format {fmt} {tag} h5diff", d.returncode == 0,
+                  d.stdout.decode()[-1500:])
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) not in (2, 3):
         print(__doc__)
         return 2
     tool = sys.argv[1]
+    cli = sys.argv[2] if len(sys.argv) == 3 else None
     with tempfile.TemporaryDirectory() as tmp:
         p = subprocess.run([tool, "write", tmp], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         check("write_links write", p.returncode == 0, p.stdout.decode())
@@ -160,6 +193,8 @@ def main():
                       "missing %s, extra %s" % (sorted(EXPECTED - got), sorted(got - EXPECTED)))
             except Exception as e:  # noqa: BLE001
                 check(f"h5mem reads {fmt}", False, str(e))
+            if cli:
+                attempt(f"cli {fmt}", lambda: check_cli(cli, twin, tmp))
     failed = sum(1 for _, ok in checks if not ok)
     print("[interop] checks: %d | %d passed | %d failed" % (len(checks), len(checks) - failed,
                                                             failed))
