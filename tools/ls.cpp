@@ -36,8 +36,8 @@ class Lister {
       b += args_.recursive ? "true" : "false";
       b += ", \"objects\": [";
     }
-    if (kind == ObjectKind::dataset) {
-      // h5ls FILE/DATASET describes the dataset itself.
+    if (kind != ObjectKind::group) {
+      // h5ls FILE/DATASET describes the dataset (or committed datatype) itself.
       std::string name = pa.object.substr(pa.object.rfind('/') + 1);
       entry(f, pa.object, name);
     } else {
