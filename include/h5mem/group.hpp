@@ -73,12 +73,6 @@ class Group : public Object {
   // when moving a group into itself.
   void move(std::string_view from, std::string_view to) const;
 
-  // Links. Every lookup (group, dataset, contains, kind_of, and paths given to create_*)
-  // follows soft links in any part of a path and external links in lookups; a soft target
-  // is resolved at each use, relative to the group holding the link unless it starts with
-  // '/'. A dangling link raises not_found naming the link and its target; more than 16
-  // soft links in one lookup (a cycle) raises not_found instead of looping.
-
   // Commits `dtype` as a named type object at `path` (h5py's `g[path] = numpy.dtype`).
   // Missing intermediate groups are created. Throws already_exists if `path` is taken,
   // invalid_argument for a read-only file, unsupported for a type the HDF5 format cannot
@@ -87,6 +81,14 @@ class Group : public Object {
   // Opens an existing committed datatype. Throws not_found, or type_mismatch for another
   // kind of object.
   NamedType named_type(std::string_view path) const;
+
+  // Links. Lookups (group, dataset, named_type, kind_of, and the paths create_* and
+  // remove/move walk through) follow soft links in any part of a path; group, dataset,
+  // named_type and kind_of also follow external links (create_* refuse to go through one:
+  // unsupported). contains, link_info, remove and move do not follow the last part. A soft
+  // target is resolved at each use, relative to the group holding the link unless it starts
+  // with '/'. A dangling link raises not_found naming the link and its target; more than
+  // 16 soft links in one lookup (a cycle) raises not_found instead of looping.
 
   // Binds `path` to `target`, a path in this file that need not exist (yet). Missing
   // intermediate groups are created. Throws already_exists if `path` is taken,
