@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <vector>
 
 #include "h5mem/shape.hpp"
@@ -58,6 +61,43 @@ inline void copy_short(std::byte* dst, const std::byte* src, std::size_t n) {
   } else {
     for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
   }
+}
+
+#if defined(__SSE2__)
+// Copies n bytes (a multiple of 16, dst 16-byte aligned) with non-temporal stores.
+inline void stream_copy(std::byte* dst, const std::byte* src, std::size_t n) {
+  for (std::size_t i = 0; i < n; i += 16) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst + i),
+                     _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+  }
+}
+constexpr bool kCanStream = true;
+#else
+inline void stream_copy(std::byte* dst, const std::byte* src, std::size_t n) {
+  std::memcpy(dst, src, n);
+}
+constexpr bool kCanStream = false;
+#endif
+
+// Gathers rows with non-temporal stores when every row qualifies (see StoreHint); returns
+// false, copying nothing, when they do not.
+bool stream_rows(std::byte* a, const std::uint64_t* aoff0, std::uint64_t n0,
+                 const std::uint64_t* aoff1, std::uint64_t n1, std::byte* d, std::uint64_t ds0,
+                 std::uint64_t ds1, std::size_t run) {
+  const auto aligned = [](std::uint64_t v) { return v % 16 == 0; };
+  if (!kCanStream || run < 64 || !aligned(run) || !aligned(reinterpret_cast<std::uintptr_t>(d)) ||
+      !aligned(ds0) || (n1 > 1 && !aligned(ds1))) {
+    return false;
+  }
+  for (std::uint64_t i = 0; i < n0; ++i) {
+    for (std::uint64_t j = 0; j < n1; ++j) {
+      stream_copy(d + i * ds0 + j * ds1, a + aoff0[i] + aoff1[j], run);
+    }
+  }
+#if defined(__SSE2__)
+  _mm_sfence();  // order the weakly-ordered stores before this thread's later ones
+#endif
+  return true;
 }
 
 // The runs of a rank-2 or rank-3 box: rows at array offsets aoff0[i] + aoff1[j] and dense
@@ -150,7 +190,7 @@ void move_elements_any(CopyDirection dir, std::byte* a, const std::uint64_t* aof
 }  // namespace
 
 void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
-                   std::span<const AxisCopy> axes, std::size_t es) {
+                   std::span<const AxisCopy> axes, std::size_t es, StoreHint hint) {
   const std::size_t r = axes.size();
   for (const auto& ax : axes) {
     if (ax.n == 0) return;
@@ -212,6 +252,11 @@ void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
   if (!elementwise && (m == 1 || m == 2)) {
     static constexpr std::uint64_t kZero = 0;
     const bool two = m == 2;
+    if (hint == StoreHint::streaming && dir == CopyDirection::gather &&
+        stream_rows(array + aoff[m][0], aoff[0], axes[0].n, two ? aoff[1] : &kZero,
+                    two ? axes[1].n : 1, dense + dbase, dstride[0], two ? dstride[1] : 0, run)) {
+      return;
+    }
     move_rows_any(dir, array + aoff[m][0], aoff[0], axes[0].n, two ? aoff[1] : &kZero,
                   two ? axes[1].n : 1, dense + dbase, dstride[0], two ? dstride[1] : 0, run);
     return;

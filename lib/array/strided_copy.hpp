@@ -26,11 +26,18 @@ struct AxisCopy {
 
 enum class CopyDirection { gather, scatter };  // array -> dense, dense -> array
 
+// How the destination is written. `streaming` (for gathers into a buffer far larger than the
+// caches, which will not be read back soon) uses non-temporal stores for long aligned runs:
+// the destination lines are not read first, which is most of the cost of a strided copy
+// into a cold buffer.
+enum class StoreHint { normal, streaming };
+
 // Copies `elem_size`-byte elements along `axes` (rank = axes.size(), C order). Contiguous
 // runs are moved with memcpy, merging whole inner dimensions into one run where possible.
 // Requires every coordinate to be inside the array and every dense position inside the box.
 void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
-                   std::span<const AxisCopy> axes, std::size_t elem_size);
+                   std::span<const AxisCopy> axes, std::size_t elem_size,
+                   StoreHint hint = StoreHint::normal);
 
 // Copies a whole plan between an array of plan.extent and a dense buffer in selection order.
 void copy_plan(CopyDirection dir, std::byte* array, std::byte* dense, const SelectionPlan& plan,

@@ -108,6 +108,10 @@ void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext&
   if (plan.n_elements == 0) return;
   if (plan.is_points) return read_points(plan, dense, io);
   const std::vector<ChunkTask> tasks = plan_chunks(grid_, plan);
+  // A result far larger than the caches is written without reading its lines first.
+  constexpr std::uint64_t kStreamBytes = 32u << 20;
+  const StoreHint hint =
+      plan.n_elements * grid_.elem_size >= kStreamBytes ? StoreHint::streaming : StoreHint::normal;
   auto run = [&](std::size_t i) {
     const ChunkTask& t = tasks[i];
     std::uint64_t offset = 0;
@@ -128,7 +132,7 @@ void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext&
     SharedChunk hold;
     const std::byte* src = decoded_view(t.key, t.coord.data(), !t.covers_valid, io, hold);
     copy_selected(CopyDirection::gather, const_cast<std::byte*>(src), dense, t.axes,
-                  grid_.elem_size);
+                  grid_.elem_size, hint);
   };
   if (use_threads(tasks, true, io)) {
     parallel_for(tasks.size(), io.threads, run);
