@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "h5mem/h5mem.hpp"
 
 #if H5MEM_BENCH_HAVE_HDF5
@@ -34,8 +35,7 @@ constexpr std::uint64_t kX = 512, kY = 512, kZ = 256, kC = 64;
 constexpr std::uint64_t kElems = kX * kY * kZ;
 
 [[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "bench_flush: %s\n", msg.c_str());
-  std::exit(1);
+  h5mem_bench::die("bench_flush", msg);
 }
 
 const std::vector<float>& source() {
@@ -56,16 +56,8 @@ const std::vector<float>& source() {
   return data;
 }
 
-// A scratch directory removed at exit.
 const std::string& scratch_dir() {
-  static const std::string dir = [] {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base ? base : "/tmp") + "/h5mem-bench-flush-XXXXXX";
-    if (!mkdtemp(tmpl.data())) die("cannot create a scratch directory");
-    std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
-    return tmpl;
-  }();
-  return dir;
+  return h5mem_bench::scratch_dir("flush");
 }
 
 std::string path_of(const char* name) {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.hpp"
 #include "h5mem/h5mem.hpp"
 
 #if H5MEM_BENCH_HAVE_HDF5
@@ -31,20 +32,11 @@ namespace {
 constexpr std::uint64_t kC = 64;
 
 [[noreturn]] void die(const std::string& msg) {
-  std::fprintf(stderr, "bench_open: %s\n", msg.c_str());
-  std::exit(1);
+  h5mem_bench::die("bench_open", msg);
 }
 
-// A scratch directory removed at exit.
 const std::string& scratch_dir() {
-  static const std::string dir = [] {
-    const char* base = std::getenv("TMPDIR");
-    std::string tmpl = std::string(base ? base : "/tmp") + "/h5mem-bench-open-XXXXXX";
-    if (!mkdtemp(tmpl.data())) die("cannot create a scratch directory");
-    std::atexit([] { std::filesystem::remove_all(scratch_dir()); });
-    return tmpl;
-  }();
-  return dir;
+  return h5mem_bench::scratch_dir("open");
 }
 
 // A smooth field over x*y*z, written plane by plane to bound the memory used.
