@@ -169,7 +169,9 @@ class DType {
 // Builds compound types: CompoundBuilder().add("x", dtype_of<double>()).add("id", ...).build().
 class CompoundBuilder {
  public:
-  // Appends a member after the previous one (packed: no padding).
+  // Appends a member after the previous one (packed: no padding). Members holding vlen
+  // data are std::string / Vlen<T> objects in memory buffers: give them the offsets of a
+  // real struct (or use compound_of) so that those objects are aligned.
   CompoundBuilder& add(std::string name, const DType& type);
   // Adds a member at an explicit byte offset (e.g. offsetof in a C struct).
   CompoundBuilder& add(std::string name, std::size_t offset, const DType& type);

@@ -256,6 +256,7 @@ void load_elements(const DType& src, const std::byte* stored, const DType& dst, 
 
 void store_elements(const DType& src, const std::byte* mem, const DType& dst, std::byte* stored,
                     std::uint64_t n, const VlenAdd& add, bool validate_utf8) {
+  if (n == 0) return;  // the buffers may be null
   const std::size_t ss = stored_size(dst);
   std::memset(stored, 0, static_cast<std::size_t>(n * ss));
   StoreState st{add, validate_utf8, 0, {}};

@@ -21,6 +21,7 @@
 #include "core/vlen_elements.hpp"
 #include "format/hdf5/writer.hpp"
 #include "h5mem/h5mem.hpp"
+#include "memory_form.hpp"
 
 using namespace h5mem;
 
@@ -121,33 +122,8 @@ std::string spec(const DType& t) {
   return "null";
 }
 
-// Memory-form elements of types with nested vlen data (a std::string per vlen string, a
-// Vlen<T> per vlen sequence) in a raw buffer: constructed, printed as JSON (compounds as
-// lists in member order), destroyed.
-void vlen_objects(const DType& t, std::byte* p, bool construct) {
-  if (!t.has_vlen()) return;
-  if (t.is_variable_string()) {
-    if (construct) {
-      new (p) std::string();
-    } else {
-      reinterpret_cast<std::string*>(p)->~basic_string();
-    }
-  } else if (t.type_class() == TypeClass::vlen) {
-    if (construct) {
-      new (p) detail::VlenBytes();
-    } else {
-      reinterpret_cast<detail::VlenBytes*>(p)->~VlenBytes();
-    }
-  } else if (t.type_class() == TypeClass::array) {
-    std::uint64_t n = 1;
-    for (auto d : t.array_dims()) n *= d;
-    for (std::uint64_t i = 0; i < n; ++i)
-      vlen_objects(t.base(), p + i * t.base().size(), construct);
-  } else {
-    for (const Member& m : t.members()) vlen_objects(*m.type, p + m.offset, construct);
-  }
-}
-
+// Elements with vlen data are read into memory form (memory_form.hpp) and printed as JSON,
+// compounds as lists in member order.
 void json_value(std::ostream& j, const DType& t, const std::byte* p) {
   switch (t.type_class()) {
     case TypeClass::integer: {
@@ -219,22 +195,15 @@ void json_value(std::ostream& j, const DType& t, const std::byte* p) {
 // The `n` elements `read` fills (memory form), as a JSON list.
 std::string nested_json(const DType& t, std::uint64_t n,
                         const std::function<void(std::byte*)>& read) {
-  std::vector<std::byte> buf(static_cast<std::size_t>(n * t.size()));
-  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), true);
+  h5t::MemoryForm buf(t, n);
+  read(buf.data());
   std::ostringstream j;
-  try {
-    read(buf.data());
-    j << "[";
-    for (std::uint64_t i = 0; i < n; ++i) {
-      j << (i ? "," : "");
-      json_value(j, t, buf.data() + i * t.size());
-    }
-    j << "]";
-  } catch (...) {
-    for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
-    throw;
+  j << "[";
+  for (std::uint64_t i = 0; i < n; ++i) {
+    j << (i ? "," : "");
+    json_value(j, t, buf.element(i));
   }
-  for (std::uint64_t i = 0; i < n; ++i) vlen_objects(t, buf.data() + i * t.size(), false);
+  j << "]";
   return j.str();
 }
 
@@ -524,10 +493,9 @@ void case_nested(File& f, Manifest& m) {
                         .add("v", DType::vlen(DType::signed_integer(2)))
                         .build();
   make(f, m, "records", rec, {2}, {}, [&](Dataset& d) {
-    std::vector<std::byte> buf(2 * rec.size());
-    for (int i = 0; i < 2; ++i) vlen_objects(rec, buf.data() + i * rec.size(), true);
+    h5t::MemoryForm buf(rec, 2);
     for (int i = 0; i < 2; ++i) {
-      std::byte* p = buf.data() + i * rec.size();
+      std::byte* p = buf.element(i);
       const double x = 1.5 * i;
       std::memcpy(p, &x, 8);
       auto* labels = reinterpret_cast<std::string*>(p + rec.member("labels").offset);
@@ -537,7 +505,6 @@ void case_nested(File& f, Manifest& m) {
           ->assign(std::vector<std::int16_t>(static_cast<std::size_t>(i * 3), -7));
     }
     d.select({}).write_raw(rec, buf.data(), 2);
-    for (int i = 0; i < 2; ++i) vlen_objects(rec, buf.data() + i * rec.size(), false);
   });
   Object root = f;
   root.attrs().set("rows", std::vector<std::vector<std::int32_t>>{{1, 2, 3}, {}, {-4}});

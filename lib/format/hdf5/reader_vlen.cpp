@@ -164,6 +164,7 @@ void refs_to_stored(ReaderContext& ctx, std::span<const std::byte> file, std::ui
     fail(ErrorCode::corruption, "variable-length data: " + std::to_string(file.size()) +
                                     " bytes cannot hold " + std::to_string(n) + " elements");
   }
+  if (n == 0) return;  // `out` may be null
   std::memcpy(out, file.data(), static_cast<std::size_t>(n * es));
   const std::vector<VlenSlot> slots = vlen_slots(type);
   for (std::uint64_t i = 0; i < n; ++i) {

@@ -108,7 +108,9 @@ void VlenTranslator::write(std::size_t t, std::span<const std::byte> stored,
     fail(ErrorCode::unsupported,
          what_ + ": vlen references of " + std::to_string(vlen_reference_size(sizes)) + " bytes");
   }
-  std::memcpy(out.data(), stored.data(), std::min(out.size(), stored.size()));
+  if (!out.empty() && !stored.empty()) {
+    std::memcpy(out.data(), stored.data(), std::min(out.size(), stored.size()));
+  }
   for (std::size_t r = 0; r < refs.size(); ++r) {
     std::byte* at =
         out.data() + (r / slots_.size()) * element_size_ + slots_[r % slots_.size()].offset;
