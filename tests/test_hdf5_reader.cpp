@@ -285,6 +285,12 @@ void check_file(const Json& entry, int& objects) {
       CHECK_MESSAGE(f.link_info(path) == link, name << ":" << path << ": link");
       continue;
     }
+    if (want["kind"].str() == "datatype") {
+      NamedType t = f.named_type(path);
+      CHECK_MESSAGE(t.dtype().name() == want["dtype"].str(), name << ":" << path);
+      check_attrs(path, t, want["attrs"]);
+      continue;
+    }
     if (want["kind"].str() == "group") {
       Group g = path == "/" ? Group(f) : f.group(path);
       std::vector<std::string> members;
