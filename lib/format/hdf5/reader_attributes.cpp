@@ -44,8 +44,12 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
   if (read_scale_attribute(ctx, m, dt, node)) return;
   if (dt.has_vlen() && !dt.is_variable_string()) {
     // Vlen data holding object references (other than the DIMENSION_LIST taken above) would
-    // keep file addresses; a vlen of vlen data has no stored form.
+    // keep file addresses; a vlen of vlen data has no stored form; references other than
+    // 16 bytes (files with 4-byte addresses) do not fit its handles.
     std::string why = dtype_has_reference(dt) ? "references in variable-length data" : "";
+    if (vlen_ref_size(ctx) != kVlenHandleSize) {
+      why = "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes";
+    }
     try {
       check_vlen_nesting(dt, "attribute");
     } catch (const Error& e) {

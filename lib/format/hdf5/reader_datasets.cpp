@@ -182,6 +182,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
   // Vlen data anywhere in the type has a VlenHeap form unless it is a vlen of vlen data;
   // the file holds the stored form with references in place of handles (same size).
   const bool vlen = dt.has_vlen();
+  std::string unpacked;
   if (vlen) {
     try {
       check_vlen_nesting(dt, "dataset");
@@ -192,11 +193,11 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       fail_ds(ErrorCode::unsupported, path,
               "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes");
     }
-    // Chunks are kept as stored (their filters work on whole elements): only packed ones.
+    // Chunks are kept as stored (their filters work on whole elements): only packed ones;
+    // other chunked datasets stay in the tree, unreadable.
     if (ftype.size != stored_size(dt) && lm.layout_class == LayoutClass::chunked) {
-      fail_ds(ErrorCode::unsupported, path,
-              "chunked " + dt.name() + " with members at unpacked offsets (" +
-                  std::to_string(ftype.size) + " bytes per element)");
+      unpacked = "chunked " + dt.name() + " with members at unpacked offsets (" +
+                 std::to_string(ftype.size) + " bytes per element) is not supported";
     }
   } else if (ftype.size != dt.size()) {
     fail_ds(ErrorCode::corruption, path, "datatype size mismatch");
@@ -280,6 +281,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       unreadable = e.what();
     }
   }
+  if (unreadable.empty()) unreadable = unpacked;
   if (!unreadable.empty()) {
     // Errors raised through the dataset's handles get the path added again.
     if (unreadable.rfind(path + ": ", 0) == 0) unreadable.erase(0, path.size() + 2);
