@@ -70,10 +70,11 @@ void write_nested(DatasetNode& ds, FileImage& img, const SelectionPlan& plan, co
     store_elements(
         mem_type, static_cast<const std::byte*>(buffer), ds.dtype, fresh.data(), n,
         [&](std::span<const std::byte> bytes, std::uint64_t count) {
-          added.reserve(added.size() + 1);
-          const std::uint64_t id = ds.vlen->add(bytes, img.budget, credit);
-          added.push_back(id);
-          return VlenHandle{count, id};
+          // The slot exists before the value does, so a value is never lost to a failed
+          // push_back (id 0 is ignored by remove).
+          added.push_back(0);
+          added.back() = ds.vlen->add(bytes, img.budget, credit);
+          return VlenHandle{count, added.back()};
         },
         img.validate_utf8.load());
     ds.layout->write(plan, fresh.data(), io);

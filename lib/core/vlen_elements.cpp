@@ -42,6 +42,16 @@ void collect_slots(const DType& t, std::size_t at, std::vector<VlenSlot>& out) {
   }
 }
 
+// Stored offset of member `k` of compound `t`, without allocating (the per-element paths
+// call it for every member).
+std::size_t stored_offset_of(const DType& t, std::size_t k) {
+  const auto& ms = t.members();
+  if (!t.has_vlen()) return ms[k].offset;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < k; ++i) at += stored_size(*ms[i].type);
+  return at;
+}
+
 VlenHandle handle_at(const std::byte* p) {
   VlenHandle h;
   std::memcpy(&h, p, sizeof h);
@@ -100,11 +110,10 @@ void load_one(const DType& s, const std::byte* in, const DType& d, std::byte* ou
       return;
     }
     case TypeClass::compound: {
-      const auto offs = stored_offsets(s);
       for (const Member& m : d.members()) {
         std::size_t k = 0;
         const Member& sm = member_named(s, m.name, k);
-        load_one(*sm.type, in + offs[k], *m.type, out + m.offset, get);
+        load_one(*sm.type, in + stored_offset_of(s, k), *m.type, out + m.offset, get);
       }
       return;
     }
@@ -174,12 +183,12 @@ void store_one(const DType& s, const std::byte* in, const DType& d, std::byte* o
       return;
     }
     case TypeClass::compound: {
-      const auto offs = stored_offsets(d);
-      for (std::size_t i = 0; i < d.members().size(); ++i) {
-        const Member& m = d.members()[i];
+      std::size_t at = 0;
+      for (const Member& m : d.members()) {
         std::size_t k = 0;
         const Member& sm = member_named(s, m.name, k);
-        store_one(*sm.type, in + sm.offset, *m.type, out + offs[i], st);
+        store_one(*sm.type, in + sm.offset, *m.type, out + at, st);
+        at += stored_size(*m.type);
       }
       return;
     }
