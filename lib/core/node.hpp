@@ -28,13 +28,13 @@ struct AttrValue {
   Shape shape;
   std::vector<std::byte> bytes;      // numeric payload
   std::vector<std::string> strings;  // vlen string payload
-  // Bytes charged to the image's budget.
   // Other types with vlen data: `bytes` holds the stored form (core/vlen_elements.hpp), whose
   // VlenHandle ids are 1-based indexes into this list.
   std::vector<std::vector<std::byte>> vlen_objects;
   // A null dataspace (h5py's Empty): no elements, `shape` is {0}. Kept apart from a real
   // {0} extent so that it is written back as null.
   bool null_space = false;
+  // Bytes charged to the image's budget.
   std::uint64_t payload() const;
 };
 
