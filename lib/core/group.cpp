@@ -124,6 +124,36 @@ Located locate(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node
   return follow_external(*file, *hop);
 }
 
+std::shared_ptr<DatasetNode> create_dataset_at(const std::shared_ptr<OpenFile>& file,
+                                               const std::shared_ptr<Node>& self,
+                                               std::string_view path, const DType& dtype,
+                                               const Shape& shape, const DatasetOptions& options,
+                                               const std::function<void(DatasetNode&)>& finish) {
+  auto img = acquire(file);
+  std::shared_ptr<DatasetNode> node;
+  try {
+    check_vlen_nesting(dtype, "datasets");
+    NewLayout nl = make_dataset_layout(dtype, shape, options);
+    node = std::make_shared<DatasetNode>(dtype, shape, std::move(nl.max_shape));
+    node->layout = std::move(nl.layout);
+    if (dtype.has_vlen()) node->vlen = std::make_unique<VlenHeap>();
+    if (options.cache_bytes()) {
+      IoContext io{img->budget, img->cache, img->threads.load()};
+      node->layout->set_cache_bytes(*options.cache_bytes(), io);
+    }
+    if (finish) finish(*node);
+  } catch (const Error& e) {
+    std::string shown;
+    {
+      std::shared_lock lock(img->tree_mutex);
+      shown = join_path(*self, path);
+    }
+    rethrow_in_context(e, file->name(), shown);
+  }
+  create_at(file, self, path, node);
+  return node;
+}
+
 }  // namespace detail
 
 Group Group::create_group(std::string_view path) const {
@@ -134,28 +164,7 @@ Group Group::create_group(std::string_view path) const {
 
 Dataset Group::create_dataset(std::string_view path, const DType& dtype, const Shape& shape,
                               const DatasetOptions& options) const {
-  auto img = detail::acquire(file_);
-  std::shared_ptr<DatasetNode> node;
-  try {
-    detail::check_vlen_nesting(dtype, "datasets");
-    detail::NewLayout nl = detail::make_dataset_layout(dtype, shape, options);
-    node = std::make_shared<DatasetNode>(dtype, shape, std::move(nl.max_shape));
-    node->layout = std::move(nl.layout);
-    if (dtype.has_vlen()) node->vlen = std::make_unique<detail::VlenHeap>();
-    if (options.cache_bytes()) {
-      detail::IoContext io{img->budget, img->cache, img->threads.load()};
-      node->layout->set_cache_bytes(*options.cache_bytes(), io);
-    }
-  } catch (const Error& e) {
-    std::string shown;
-    {
-      std::shared_lock lock(img->tree_mutex);
-      shown = detail::join_path(*node_, path);
-    }
-    detail::rethrow_in_context(e, file_->name(), shown);
-  }
-  detail::create_at(file_, node_, path, node);
-  return Dataset(file_, node);
+  return Dataset(file_, detail::create_dataset_at(file_, node_, path, dtype, shape, options));
 }
 
 Group Group::group(std::string_view path) const {

@@ -1,6 +1,7 @@
 // Internal: group operations shared by group.cpp and link.cpp.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -8,6 +9,7 @@
 #include "core/open_file.hpp"
 #include "core/path.hpp"
 #include "core/tree.hpp"
+#include "h5mem/options.hpp"
 
 namespace h5mem::detail {
 
@@ -19,6 +21,14 @@ ParsedPath parse_for(const OpenFile& file, std::string_view path);
 // of that name, no dataset or broken link on the way), so a failure changes nothing.
 void create_at(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& self,
                std::string_view path, std::shared_ptr<Node> leaf, const LinkEntry* link = nullptr);
+
+// Builds a dataset node (layout, vlen heap, own chunk cache as `options` ask), lets `finish`
+// complete it before it is visible, and links it at `path` under `self` (see create_at).
+// Errors are rethrown naming the file and the path.
+std::shared_ptr<DatasetNode> create_dataset_at(
+    const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node>& self, std::string_view path,
+    const DType& dtype, const Shape& shape, const DatasetOptions& options,
+    const std::function<void(DatasetNode&)>& finish = {});
 
 // An object found by a lookup: in this file, or in another one reached by an external link
 // (which `file` then keeps open).

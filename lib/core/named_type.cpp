@@ -66,29 +66,9 @@ Dataset Group::create_dataset(std::string_view path, const NamedType& type, cons
                       "the committed datatype was removed");
     }
   }
-  const DType& dtype = named->dtype;
-  std::shared_ptr<detail::DatasetNode> node;
-  try {
-    detail::check_vlen_nesting(dtype, "datasets");
-    detail::NewLayout nl = detail::make_dataset_layout(dtype, shape, options);
-    node = std::make_shared<detail::DatasetNode>(dtype, shape, std::move(nl.max_shape));
-    node->layout = std::move(nl.layout);
-    if (dtype.has_vlen()) node->vlen = std::make_unique<detail::VlenHeap>();
-    if (options.cache_bytes()) {
-      detail::IoContext io{img->budget, img->cache, img->threads.load()};
-      node->layout->set_cache_bytes(*options.cache_bytes(), io);
-    }
-    node->named_type = named;
-  } catch (const Error& e) {
-    std::string shown;
-    {
-      std::shared_lock lock(img->tree_mutex);
-      shown = detail::join_path(*node_, path);
-    }
-    detail::rethrow_in_context(e, file_->name(), shown);
-  }
-  detail::create_at(file_, node_, path, node);
-  return Dataset(file_, node);
+  return Dataset(file_, detail::create_dataset_at(
+                            file_, node_, path, named->dtype, shape, options,
+                            [&named](detail::DatasetNode& ds) { ds.named_type = named; }));
 }
 
 std::optional<NamedType> Dataset::named_type() const {

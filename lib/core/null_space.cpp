@@ -15,25 +15,9 @@
 namespace h5mem {
 
 Dataset Group::create_null_dataset(std::string_view path, const DType& dtype) const {
-  auto img = detail::acquire(file_);
-  std::shared_ptr<detail::DatasetNode> node;
-  try {
-    detail::check_vlen_nesting(dtype, "datasets");
-    detail::NewLayout nl = detail::make_dataset_layout(dtype, Shape{0}, DatasetOptions{});
-    node = std::make_shared<detail::DatasetNode>(dtype, Shape{0}, std::move(nl.max_shape));
-    node->layout = std::move(nl.layout);
-    if (dtype.has_vlen()) node->vlen = std::make_unique<detail::VlenHeap>();
-    node->null_space = true;
-  } catch (const Error& e) {
-    std::string shown;
-    {
-      std::shared_lock lock(img->tree_mutex);
-      shown = detail::join_path(*node_, path);
-    }
-    detail::rethrow_in_context(e, file_->name(), shown);
-  }
-  detail::create_at(file_, node_, path, node);
-  return Dataset(file_, node);
+  return Dataset(file_,
+                 detail::create_dataset_at(file_, node_, path, dtype, Shape{0}, DatasetOptions{},
+                                           [](detail::DatasetNode& ds) { ds.null_space = true; }));
 }
 
 bool Dataset::is_null() const {
