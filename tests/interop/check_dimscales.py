@@ -19,20 +19,7 @@ import tempfile
 import h5py
 import numpy as np
 
-checks = []
-
-
-def check(name, ok, detail=""):
-    checks.append((name, bool(ok)))
-    if not ok:
-        print(f"FAIL {name} {detail}")
-
-
-def attempt(name, fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - any failure is a failed check
-        check(name, False, f"{type(e).__name__}: {e}")
+from interop_checks import attempt, check, summary
 
 
 def check_dims_h5py(path):
@@ -240,10 +227,7 @@ def main():
                   r.stdout + r.stderr)
         for path in h5py_files(tmp):
             attempt(f"{os.path.basename(path)} h5mem", lambda: check_h5mem_reads(tool, path))
-    passed = sum(ok for _, ok in checks)
-    failed = len(checks) - passed
-    print(f"[interop] checks: {len(checks)} | {passed} passed | {failed} failed")
-    return 1 if failed or not checks else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -21,21 +21,7 @@ import tempfile
 import h5py
 import numpy as np
 
-checks = []
-
-
-def check(name, ok, detail=""):
-    checks.append((name, bool(ok)))
-    if not ok:
-        print(f"FAIL {name} {detail}")
-    return bool(ok)
-
-
-def attempt(name, fn):
-    try:
-        fn()
-    except Exception as e:  # noqa: BLE001 - any failure is a failed check
-        check(name, False, f"{type(e).__name__}: {e}")
+from interop_checks import attempt, check, summary
 
 
 POINT = np.dtype([("x", "<f8"), ("n", "<i2")])
@@ -195,10 +181,7 @@ def main():
                 check(f"h5mem reads {fmt}", False, str(e))
             if cli:
                 attempt(f"cli {fmt}", lambda: check_cli(cli, twin, tmp))
-    failed = sum(1 for _, ok in checks if not ok)
-    print("[interop] checks: %d | %d passed | %d failed" % (len(checks), len(checks) - failed,
-                                                            failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
