@@ -61,7 +61,7 @@ std::string normalize_path(std::string_view name) {
 void load_into(FileImage& image, std::span<const std::byte> bytes, std::string_view shown,
                std::shared_ptr<const void> owner) {
   try {
-    ReadResult r = read_hdf5(bytes, image, ReadSettings{std::move(owner)});
+    ReadResult r = read_hdf5(bytes, image, ReadSettings{std::move(owner), std::string(shown)});
     image.format.store(r.format);
   } catch (const Error& e) {
     rethrow_in_context(e, shown, "");

@@ -50,7 +50,7 @@ FileImage::~FileImage() {
 void retire_subtree(Node& node, MemoryBudget& budget, ChunkCache& cache) noexcept {
   if (node.kind == ObjectKind::group) {
     auto& g = static_cast<GroupNode&>(node);
-    for (auto& [name, child] : g.children) retire_subtree(*child, budget, cache);
+    for (auto& [name, child] : g.loaded_children()) retire_subtree(*child, budget, cache);
   } else if (node.kind == ObjectKind::dataset) {
     auto& d = static_cast<DatasetNode&>(node);
     // Wait for readers of this dataset to finish before freeing what they read.

@@ -33,7 +33,7 @@ void link_chain(GroupNode& parent, const detail::ParsedPath& pp, std::size_t fro
     g->name = std::string(pp.parts[i]);
     if (top) {
       g->parent = deepest;
-      deepest->children.emplace(g->name, g);
+      deepest->children().emplace(g->name, g);
     } else {
       top = g;
     }
@@ -43,14 +43,14 @@ void link_chain(GroupNode& parent, const detail::ParsedPath& pp, std::size_t fro
   if (leaf) {
     leaf->name = leaf_name;
     leaf->parent = deepest;
-    deepest->children.emplace(std::move(leaf_name), std::move(leaf));
+    deepest->children().emplace(std::move(leaf_name), std::move(leaf));
   } else {
-    deepest->links.emplace(std::move(leaf_name), *link);
+    deepest->links().emplace(std::move(leaf_name), *link);
   }
   if (top) {
     top->parent = &parent;
     std::string key = top->name;
-    parent.children.emplace(std::move(key), std::move(top));
+    parent.children().emplace(std::move(key), std::move(top));
   }
 }
 
@@ -112,7 +112,7 @@ Located locate(const std::shared_ptr<OpenFile>& file, const std::shared_ptr<Node
     }
     if (w.target) {
       if (w.target == img->root.get()) return {file, img->root};
-      return {file, w.target->parent->children.find(w.target->name)->second};
+      return {file, w.target->parent->children().find(w.target->name)->second};
     }
     if (!w.external) {
       fail_at(ErrorCode::not_found, file->name(), join_path(*self, path),
@@ -218,9 +218,9 @@ std::vector<std::string> Group::list() const {
   detail::check_alive(*file_, *node_);
   const GroupNode& g = as_group(node_);
   std::vector<std::string> names;
-  names.reserve(g.children.size() + g.links.size());
-  for (const auto& [name, child] : g.children) names.push_back(name);
-  for (const auto& [name, link] : g.links) names.push_back(name);
+  names.reserve(g.children().size() + g.links().size());
+  for (const auto& [name, child] : g.children()) names.push_back(name);
+  for (const auto& [name, link] : g.links()) names.push_back(name);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -246,7 +246,7 @@ std::shared_ptr<Node> find_member(const detail::OpenFile& file, detail::FileImag
                     w.blocked ? "an intermediate path element is a dataset" : "no such object");
   }
   if (w.target == img.root.get()) return img.root;
-  return w.target->parent->children.find(w.target->name)->second;
+  return w.target->parent->children().find(w.target->name)->second;
 }
 
 }  // namespace
@@ -263,14 +263,14 @@ void Group::remove(std::string_view path) const {
                     "the file was opened read-only");
   }
   if (!n) {  // a soft or external link: the link goes, its target stays
-    w.group->links.erase(w.group->links.find(pp.parts.back()));
+    w.group->links().erase(w.group->links().find(pp.parts.back()));
     return;
   }
   if (n == img->root) {
     detail::fail_at(ErrorCode::invalid_argument, file_->name(), "/",
                     "the root group cannot be removed");
   }
-  n->parent->children.erase(n->name);
+  n->parent->children().erase(n->name);
   detail::retire_subtree(*n, img->budget, img->cache);
 }
 
@@ -296,16 +296,16 @@ void Group::move(std::string_view from, std::string_view to) const {
   }
   std::string new_name(pp_to.parts.back());
   if (!n) {  // moving a soft or external link moves the link, as H5Lmove does
-    auto it = wf.group->links.find(pp_from.parts.back());
-    w.group->links.emplace(new_name, it->second);  // before erasing: a failure keeps it
-    wf.group->links.erase(it);
+    auto it = wf.group->links().find(pp_from.parts.back());
+    w.group->links().emplace(new_name, it->second);  // before erasing: a failure keeps it
+    wf.group->links().erase(it);
     return;
   }
   for (const Node* p = w.group; p != nullptr; p = p->parent) {
     if (p == n.get()) fail_to(ErrorCode::invalid_argument, "cannot move a group into itself");
   }
-  w.group->children.emplace(new_name, n);  // before erasing: a failure leaves n linked
-  n->parent->children.erase(n->name);
+  w.group->children().emplace(new_name, n);  // before erasing: a failure leaves n linked
+  n->parent->children().erase(n->name);
   n->name = std::move(new_name);
   n->parent = w.group;
 }

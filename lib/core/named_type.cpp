@@ -5,6 +5,7 @@
 #include "core/dataset_layout.hpp"
 #include "core/group_access.hpp"
 #include "core/handle_access.hpp"
+#include "core/tree.hpp"
 #include "core/vlen_elements.hpp"
 #include "h5mem/dataset.hpp"
 #include "h5mem/group.hpp"
@@ -78,6 +79,12 @@ std::optional<NamedType> Dataset::named_type() const {
   const auto& ds = static_cast<const detail::DatasetNode&>(*node_);
   if (!ds.named_type || ds.named_type->removed.load(std::memory_order_acquire)) {
     return std::nullopt;
+  }
+  if (ds.named_type->unlinked.load(std::memory_order_acquire)) {
+    // Read from a file whose group holding the type was not read yet.
+    detail::load_all_members(*img->root);
+    // Still unlinked: committed without a name, so the file keeps the type inline.
+    if (ds.named_type->unlinked.load(std::memory_order_acquire)) return std::nullopt;
   }
   return NamedType(file_, ds.named_type);
 }

@@ -10,12 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "core/rw_mutex.hpp"
+#include "core/vlen_heap.hpp"
 #include "h5mem/dtype.hpp"
 #include "h5mem/link.hpp"
 #include "h5mem/object.hpp"
 #include "h5mem/shape.hpp"
-#include "core/rw_mutex.hpp"
-#include "core/vlen_heap.hpp"
 #include "layout/layout.hpp"
 
 namespace h5mem::detail {
@@ -54,8 +54,9 @@ struct Node {
   Node& operator=(const Node&) = delete;
 
   const ObjectKind kind;
-  // What an ObjectRef to this node holds; stable across moves.
-  const std::uint64_t id = next_node_id();
+  // What an ObjectRef to this node holds; stable across moves. Fixed before the node is
+  // shared (the file reader gives a node the id its references were resolved to already).
+  std::uint64_t id = next_node_id();
   GroupNode* parent = nullptr;  // null for the root and for removed subtrees
   std::string name;
   std::atomic<bool> removed{false};  // set once, under the tree mutex (and data mutex)
@@ -70,17 +71,74 @@ struct LinkEntry {
   std::string file;    // external links: the file, as given
 };
 
+using ChildMap = std::map<std::string, std::shared_ptr<Node>, std::less<>>;
+using LinkMap = std::map<std::string, LinkEntry, std::less<>>;
+
+// Reads a group's members on first use: a file opened lazily (format/hdf5/reader.hpp) gives
+// every group whose members it has not read yet a pointer to one of these.
+class MemberSource {
+ public:
+  virtual ~MemberSource() = default;
+  // Fills the members of `group` if they are still pending and marks them loaded. Safe to
+  // call from several threads holding the tree mutex shared (loads are serialised inside).
+  // Throws Error (corruption, unsupported, out_of_space) naming the file and group, leaving
+  // the group pending and the tree unchanged; the next access tries again.
+  virtual void load_members(GroupNode& group) = 0;
+};
+
 struct GroupNode : Node {
   GroupNode() : Node(ObjectKind::group) {}
-  std::map<std::string, std::shared_ptr<Node>, std::less<>> children;
-  // Names bound to paths. A name is in at most one of `children` and `links`.
-  std::map<std::string, LinkEntry, std::less<>> links;
+
+  // Hard links (by name) and names bound to paths; a name is in at most one of them.
+  // Reading the members of a group of a lazily opened file the first time parses them and
+  // may throw what MemberSource::load_members throws. Require the tree mutex.
+  ChildMap& children() { return ensure_members(), children_; }
+  const ChildMap& children() const { return ensure_members(), children_; }
+  LinkMap& links() { return ensure_members(), links_; }
+  const LinkMap& links() const { return ensure_members(), links_; }
+
+  // The members read so far, without reading any: for the source filling them and for
+  // retiring a subtree (members never read hold nothing).
+  ChildMap& loaded_children() noexcept { return children_; }
+  LinkMap& loaded_links() noexcept { return links_; }
+
+  // Makes the members pending, read by `source` on first use from the object header at
+  // `address`. Only before the node is shared.
+  void defer_members(std::shared_ptr<MemberSource> source, std::uint64_t address) {
+    source_ = std::move(source);
+    header_address_ = address;
+    pending_.store(true, std::memory_order_relaxed);
+  }
+  bool members_pending() const noexcept { return pending_.load(std::memory_order_acquire); }
+  // For the source: the members are in place (publishes them to other threads).
+  void mark_members_loaded() noexcept { pending_.store(false, std::memory_order_release); }
+  std::uint64_t header_address() const noexcept { return header_address_; }
+
+ private:
+  void ensure_members() const {
+    // A retired group never read has no members: nothing may be built into it.
+    if (!pending_.load(std::memory_order_acquire) || removed.load(std::memory_order_acquire))
+      return;
+    // Logically const: the members are a cache of the file's contents.
+    source_->load_members(const_cast<GroupNode&>(*this));
+  }
+
+  ChildMap children_;
+  LinkMap links_;
+  // Set before the node is shared and never changed (the source outlives every read).
+  std::shared_ptr<MemberSource> source_;
+  std::uint64_t header_address_ = 0;
+  std::atomic<bool> pending_{false};
 };
 
 // A committed (named) datatype.
 struct DatatypeNode : Node {
   explicit DatatypeNode(DType t) : Node(ObjectKind::datatype), dtype(std::move(t)) {}
   const DType dtype;
+  // Set for a type the file reader built for a dataset before reading the type's own link
+  // (or that has none: H5Tcommit_anon); cleared, after `parent` and `name` are set, when
+  // the link is read (see load_all_members).
+  std::atomic<bool> unlinked{false};
 };
 
 struct DatasetNode : Node {

@@ -36,7 +36,8 @@ std::shared_ptr<Node> FileImage::find_node(std::uint64_t id) {
     stack.pop_back();
     node_index.emplace(n->id, n);
     if (n->kind == ObjectKind::group) {
-      for (const auto& [name, child] : static_cast<GroupNode&>(*n).children) stack.push_back(child);
+      for (const auto& [name, child] : static_cast<GroupNode&>(*n).children())
+        stack.push_back(child);
     }
   }
   return lookup();

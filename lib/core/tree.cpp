@@ -1,6 +1,8 @@
 #include "core/tree.hpp"
 
 #include <span>
+#include <unordered_set>
+#include <vector>
 
 #include "h5mem/error.hpp"
 
@@ -23,13 +25,13 @@ void walk_parts(FileImage& img, GroupNode* start, std::span<const std::string_vi
   }
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const bool last = i + 1 == parts.size();
-    auto it = w.group->children.find(parts[i]);
+    auto it = w.group->children().find(parts[i]);
     Node* next = nullptr;
-    if (it != w.group->children.end()) {
+    if (it != w.group->children().end()) {
       next = it->second.get();
     } else {
-      auto lt = w.group->links.find(parts[i]);
-      if (lt == w.group->links.end()) return;
+      auto lt = w.group->links().find(parts[i]);
+      if (lt == w.group->links().end()) return;
       const LinkEntry& link = lt->second;
       if (last && !follow_final) {
         w.link = &link;
@@ -107,6 +109,20 @@ std::string join_path(const Node& base, std::string_view path) {
   if (p != "/") p += '/';
   p += path;
   return p;
+}
+
+void load_all_members(GroupNode& root) {
+  std::vector<GroupNode*> stack{&root};
+  std::unordered_set<const GroupNode*> seen{&root};
+  while (!stack.empty()) {
+    GroupNode& g = *stack.back();
+    stack.pop_back();
+    for (auto& [name, child] : g.children()) {
+      if (child->kind != ObjectKind::group) continue;
+      auto* sub = static_cast<GroupNode*>(child.get());
+      if (seen.insert(sub).second) stack.push_back(sub);
+    }
+  }
 }
 
 }  // namespace h5mem::detail

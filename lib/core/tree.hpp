@@ -41,6 +41,10 @@ struct Walk {
 // intermediate parts, and in the final part when `follow_final`. Requires the tree mutex.
 Walk walk(FileImage& img, GroupNode& base, const ParsedPath& path, bool follow_final = true);
 
+// Reads the members of every group below `root` not read yet (lazily opened files; see
+// GroupNode::children). Requires the tree mutex (shared is enough).
+void load_all_members(GroupNode& root);
+
 // The display path of `path` relative to `base` (absolute result). Requires the tree mutex.
 std::string join_path(const Node& base, std::string_view path);
 

@@ -628,12 +628,58 @@ def tables_files():
     describe_file(name, "earliest")
 
 
+def shared_messages_files():
+    """Messages shared through the shared object header message table and heap (SOHM).
+
+    h5py has no binding for H5Pset_shared_mesg_*, so they are called through ctypes. The
+    flags are libhdf5's (1 << message type): dataspace 1, datatype 3, fill value 5, filter
+    pipeline 11, attribute 12. A minimum size of 0 shares every message of those types."""
+    libhdf5 = ctypes.CDLL(ctypes.util.find_library("hdf5_serial") or "libhdf5_serial.so")
+    indexes = [(1 << 1) | (1 << 3) | (1 << 5) | (1 << 11), 1 << 12]
+    for fmt in ("earliest", "latest"):
+        name = "%s_shared_messages.h5" % fmt
+        fcpl = h5py.h5p.create(h5py.h5p.FILE_CREATE)
+        plist = ctypes.c_int64(fcpl.id)
+        if libhdf5.H5Pset_shared_mesg_nindexes(plist, ctypes.c_uint(len(indexes))) < 0:
+            raise RuntimeError("H5Pset_shared_mesg_nindexes failed")
+        for i, flags in enumerate(indexes):
+            if libhdf5.H5Pset_shared_mesg_index(plist, ctypes.c_uint(i), ctypes.c_uint(flags),
+                                                ctypes.c_uint(0)) < 0:
+                raise RuntimeError("H5Pset_shared_mesg_index failed")
+        fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+        fapl.set_libver_bounds(*[getattr(h5py.h5f, "LIBVER_" + v.upper()) for v in LIBVERS[fmt]])
+        fid = h5py.h5f.create(os.path.join(OUT, name).encode(), h5py.h5f.ACC_TRUNC, fcpl=fcpl,
+                              fapl=fapl)
+        with h5py.File(fid) as f:
+            t = np.dtype([("x", "<f8"), ("id", "<i4")])
+            for i in range(4):
+                d = f.create_dataset("d%d" % i, shape=(50,), dtype=t, chunks=(10,),
+                                     compression="gzip", shuffle=True,
+                                     fillvalue=np.array((1.5, 7), dtype=t))
+                d[:20] = np.array([(k * 0.5, k + i) for k in range(20)], dtype=t)
+                d.attrs["units"] = "m"
+                d.attrs["scale"] = np.arange(3.0)
+            g = f.create_group("g")
+            g.attrs["units"] = "m"
+            f.create_dataset("g/s", data=np.arange(50, dtype="<i4"))
+            f.create_dataset("g/t", data=np.arange(50, dtype="<i4"))
+            # Enough attributes for dense storage (latest format): their records point
+            # into the shared message heap.
+            many = f.create_group("many")
+            for k in range(12):
+                many.attrs["a%02d" % k] = np.arange(4, dtype="<i2") + k
+                f["g/s"].attrs["b%02d" % k] = np.float32(k)
+        # Shared messages need superblock version 2, whatever the object header versions.
+        describe_file(name, "latest")
+
+
 for fmt in ("earliest", "latest"):
     dtypes_file(fmt)
     nested_vlen_file(fmt)
     layouts_file(fmt)
     groups_file(fmt)
 misc_files()
+shared_messages_files()
 netcdf_files()
 tables_files()
 

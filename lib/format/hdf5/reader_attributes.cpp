@@ -8,6 +8,8 @@
 #include "format/hdf5/fractal_heap.hpp"
 #include "format/hdf5/messages/attribute.hpp"
 #include "format/hdf5/messages/attribute_info.hpp"
+#include "format/hdf5/messages/dataspace.hpp"
+#include "format/hdf5/messages/datatype.hpp"
 #include "format/hdf5/reader_internal.hpp"
 #include "format/hdf5/references.hpp"
 
@@ -24,13 +26,16 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
                    std::uint64_t offset) {
   const std::string where = (path.empty() ? "/" : path) + " attribute \"" + m.name + "\"";
   if (m.flags & kAttributeDataspaceShared) {
-    fail(ErrorCode::unsupported, where + ": shared dataspace");
+    m.dataspace =
+        decode_dataspace(shared_body(ctx, static_cast<std::uint16_t>(HeaderMessageType::dataspace),
+                                     m.shared_dataspace, offset),
+                         offset, ctx.sb.sizes);
   }
   if (m.flags & kAttributeDatatypeShared) {
-    if (m.shared_datatype.location != SharedLocation::committed) {
-      fail(ErrorCode::unsupported, where + ": datatype in the shared message heap");
-    }
-    m.datatype = committed_datatype(ctx, m.shared_datatype.address);
+    m.datatype =
+        decode_datatype(shared_body(ctx, static_cast<std::uint16_t>(HeaderMessageType::datatype),
+                                    m.shared_datatype, offset),
+                        offset);
   }
   std::optional<DType> maybe;
   try {
@@ -115,11 +120,12 @@ void dense_attributes(ReaderContext& ctx, const AttributeInfoMessage& info, Node
   });
   const std::uint64_t where = ctx.view.absolute(info.fractal_heap);
   for (const AttributeRecord& r : records) {
-    if (r.message_flags & kMessageShared) {
-      fail(ErrorCode::unsupported,
-           (path.empty() ? "/" : path) + ": attribute stored in the shared message heap");
-    }
-    std::vector<std::byte> body = heap.read(r.heap_id);
+    // A shared attribute's record holds its ID in the shared message heap instead.
+    std::vector<std::byte> body =
+        (r.message_flags & kMessageShared)
+            ? shared_heap_body(ctx, static_cast<std::uint16_t>(HeaderMessageType::attribute),
+                               r.heap_id, where)
+            : heap.read(r.heap_id);
     add_attribute(ctx, decode_attribute(body, where, ctx.sb.sizes), node, path, where);
   }
 }
@@ -130,12 +136,8 @@ void read_attributes(ReaderContext& ctx, const ObjectHeader& h, Node& node,
                      const std::string& path) {
   for (const HeaderMessage& m : h.messages) {
     if (m.kind() != HeaderMessageType::attribute) continue;
-    if (m.flags & kMessageShared) {
-      fail(ErrorCode::unsupported,
-           (path.empty() ? "/" : path) + ": attribute stored in the shared message heap");
-    }
     const std::uint64_t at = ctx.view.absolute(m.address);
-    add_attribute(ctx, decode_attribute(m.body, at, ctx.sb.sizes), node, path, at);
+    add_attribute(ctx, decode_attribute(message_body(ctx, m), at, ctx.sb.sizes), node, path, at);
   }
   if (const HeaderMessage* ai = find_message(h, HeaderMessageType::attribute_info)) {
     AttributeInfoMessage info =

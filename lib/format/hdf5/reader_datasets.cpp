@@ -140,7 +140,9 @@ void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& l
   }
   data = data.first(static_cast<std::size_t>(n * stored_es));
   if (!ds.vlen) {
-    ds.layout->load_contiguous(data, ctx.image.budget, ctx.owner);
+    // Compact data is a copy decoded with the object header, not a view of the file.
+    const bool in_file = lm.layout_class != LayoutClass::compact;
+    ds.layout->load_contiguous(data, ctx.image.budget, in_file ? ctx.owner : nullptr);
     return;
   }
   // Compounds with vlen members may be laid out unpacked (libhdf5 from C structs).

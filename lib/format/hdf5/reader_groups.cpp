@@ -73,7 +73,7 @@ std::vector<Link> dense_links(const ReaderContext& ctx, const LinkInfoMessage& i
 }  // namespace
 
 void read_group_members(ReaderContext& ctx, const ObjectHeader& h, GroupNode& group,
-                        const std::string& path) {
+                        const std::string& path, GroupMembers& out) {
   std::vector<Link> links;
   if (const HeaderMessage* st = find_message(h, HeaderMessageType::symbol_table)) {
     links = symbol_table_links(ctx, *st);
@@ -100,15 +100,15 @@ void read_group_members(ReaderContext& ctx, const ObjectHeader& h, GroupNode& gr
         l.name == "..") {
       fail(ErrorCode::corruption, child_path + ": invalid link name");
     }
-    if (group.children.count(l.name) || group.links.count(l.name))
+    if (out.children.count(l.name) || out.links.count(l.name))
       fail(ErrorCode::corruption, child_path + ": duplicate link name");
     if (l.type == LinkType::soft || l.type == LinkType::external) {
       if (l.target.empty() || (l.type == LinkType::external && l.file.empty())) {
         fail(ErrorCode::corruption, child_path + ": link with an empty target");
       }
-      group.links.emplace(l.name,
-                          LinkEntry{l.type == LinkType::soft ? LinkKind::soft : LinkKind::external,
-                                    l.target, l.file});
+      out.links.emplace(l.name,
+                        LinkEntry{l.type == LinkType::soft ? LinkKind::soft : LinkKind::external,
+                                  l.target, l.file});
       continue;
     }
     if (l.type != LinkType::hard) {
@@ -116,7 +116,7 @@ void read_group_members(ReaderContext& ctx, const ObjectHeader& h, GroupNode& gr
       continue;
     }
     std::shared_ptr<Node> node = build_object(ctx, l.address, group, l.name, child_path);
-    if (node) group.children.emplace(l.name, std::move(node));
+    if (node) out.children.emplace(l.name, std::move(node));
   }
 }
 

@@ -15,8 +15,10 @@
 #include "format/hdf5/global_heap.hpp"
 #include "format/hdf5/index_common.hpp"
 #include "format/hdf5/messages/datatype.hpp"
+#include "format/hdf5/messages/shared_message.hpp"
 #include "format/hdf5/object_header.hpp"
 #include "format/hdf5/reader.hpp"
+#include "format/hdf5/shared_message_table.hpp"
 #include "format/hdf5/superblock.hpp"
 
 namespace h5mem::detail {
@@ -36,12 +38,26 @@ struct ReaderContext {
   // data become views of `bytes` instead of copies.
   std::shared_ptr<const void> owner;
 
+  // The shared object header message indexes (files created with shared messages on).
+  std::vector<SharedMessageIndex> shared_indexes;
+
+  // Reads the members of the groups built (their members are deferred to it).
+  std::weak_ptr<MemberSource> loader;
   // Objects already built, by object header address, so that an object reachable through
-  // several hard links becomes one shared node.
-  std::unordered_map<std::uint64_t, std::shared_ptr<Node>> objects;
-  // Groups whose members are being built: a link back to one of them would make a cycle.
-  std::unordered_set<std::uint64_t> in_progress;
-  unsigned depth = 0;
+  // several hard links becomes one shared node. Weak: a node removed from the tree and
+  // released is not linked again.
+  std::unordered_map<std::uint64_t, std::weak_ptr<Node>> objects;
+  // Ids promised to objects not built yet (a reference to them was read first): the node
+  // gets its id when it is built. Addresses found to hold no object header resolve to 0.
+  std::unordered_map<std::uint64_t, std::uint64_t> assigned_ids;
+  std::unordered_set<std::uint64_t> not_objects;
+  // The node id an object reference to `address` holds (0 for no object).
+  std::uint64_t id_for(std::uint64_t address);
+
+  // The batch being read (one group's members, or the root): the nodes built, by header
+  // address, and what is resolved once they all are. Discarded as a whole if the batch
+  // fails, so that a group is read completely or not at all.
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<Node>>> fresh;
 
   // Decoded global heap collections, by address (vlen data refers to them many times).
   std::unordered_map<std::uint64_t, GlobalHeapCollection> global_heaps;
@@ -64,17 +80,29 @@ struct ReaderContext {
   ObjectHeader header(std::uint64_t address) const;
 };
 
-// The body of `m`, following a shared-message reference to the committed object header
-// that holds the real message. Throws unsupported for messages in the shared message heap.
+// The body of `m`, following a shared-message reference to the committed object header or
+// the shared message heap that holds the real message.
 std::vector<std::byte> message_body(const ReaderContext& ctx, const HeaderMessage& m);
+// The body of the message of `type` that `ref` (found at absolute byte `offset`) points to.
+// Throws corruption if it is not there, unsupported for a location h5mem cannot read.
+std::vector<std::byte> shared_body(const ReaderContext& ctx, std::uint16_t type,
+                                   const SharedMessage& ref, std::uint64_t offset);
+// The body of the message of `type` stored in the shared message heap under `heap_id`.
+std::vector<std::byte> shared_heap_body(const ReaderContext& ctx, std::uint16_t type,
+                                        const std::array<std::byte, 8>& heap_id,
+                                        std::uint64_t offset);
 // The first message of `type` in `h`, or null.
 const HeaderMessage* find_message(const ObjectHeader& h, HeaderMessageType type);
-// Resolves a shared datatype reference (attributes with kAttributeDatatypeShared).
-DatatypeMessage committed_datatype(const ReaderContext& ctx, std::uint64_t address);
 
-// Builds the members (links) of the group whose header is `h` into `group`.
+// A group's members as read, before they are published in the group.
+struct GroupMembers {
+  ChildMap children;
+  LinkMap links;
+};
+// Builds the members (links) of `group`, whose header is `h`, into `out` (the objects are
+// built with `group` as their parent; groups among them get their own members deferred).
 void read_group_members(ReaderContext& ctx, const ObjectHeader& h, GroupNode& group,
-                        const std::string& path);
+                        const std::string& path, GroupMembers& out);
 // Builds the object at `address` linked as `name` under `parent`; null if skipped.
 std::shared_ptr<Node> build_object(ReaderContext& ctx, std::uint64_t address, GroupNode& parent,
                                    const std::string& name, const std::string& path);
@@ -149,6 +177,9 @@ struct AttributeMessage;
 bool read_scale_attribute(ReaderContext& ctx, const AttributeMessage& m, const DType& dt,
                           Node& node);
 void resolve_references(ReaderContext& ctx);
+// Sets the committed types of the datasets of the batch (ctx.named_type_uses), building a
+// type not linked yet (or anonymous) on its own.
+void resolve_named_types(ReaderContext& ctx);
 
 // Converts `n` stored vlen string references into strings.
 std::vector<std::string> refs_to_strings(ReaderContext& ctx, std::span<const std::byte> refs,

@@ -1,6 +1,7 @@
-// Object references for the reader: once every object is built, stored object header
-// addresses become node ids (in attributes and dataset elements), and the DIMENSION_LIST
-// attributes read become dimension scale attachments (REFERENCE_LIST is derived from them
+// Object references for the reader: once a batch of objects is built, stored object header
+// addresses become node ids (in attributes and dataset elements; objects not built yet are
+// promised theirs, see ReaderContext::id_for), and the DIMENSION_LIST attributes read
+// become dimension scale attachments (REFERENCE_LIST is derived from them
 // when writing; only its order is kept).
 #include <cstring>
 
@@ -138,14 +139,10 @@ bool read_scale_attribute(ReaderContext& ctx, const AttributeMessage& m, const D
 }
 
 void resolve_references(ReaderContext& ctx) {
-  const auto to_id = [&ctx](std::uint64_t address) -> std::uint64_t {
-    if (address == 0) return 0;
-    auto it = ctx.objects.find(address);
-    return it == ctx.objects.end() || !it->second ? 0 : it->second->id;
-  };
+  const auto to_id = [&ctx](std::uint64_t address) { return ctx.id_for(address); };
   std::unordered_set<const Node*> done;
-  for (auto& [address, node] : ctx.objects) {
-    if (!node || !done.insert(node.get()).second) continue;
+  for (auto& [address, node] : ctx.fresh) {
+    if (!done.insert(node.get()).second) continue;
     for (auto& [name, value] : node->attrs) {
       if (!value.bytes.empty()) map_references(value.dtype, value.bytes, true, to_id);
     }

@@ -35,11 +35,11 @@ struct Member {
 // Every member of `group`, in byte-wise name order (as libhdf5 stores and lists them).
 std::vector<Member> members_of(const GroupNode& group) {
   std::vector<Member> out;
-  out.reserve(group.children.size() + group.links.size());
-  auto c = group.children.begin();
-  auto l = group.links.begin();
-  while (c != group.children.end() || l != group.links.end()) {
-    if (l == group.links.end() || (c != group.children.end() && c->first < l->first)) {
+  out.reserve(group.children().size() + group.links().size());
+  auto c = group.children().begin();
+  auto l = group.links().begin();
+  while (c != group.children().end() || l != group.links().end()) {
+    if (l == group.links().end() || (c != group.children().end() && c->first < l->first)) {
       out.push_back(Member{c->first, c->second.get(), nullptr, {}});
       ++c;
     } else {
@@ -217,7 +217,7 @@ PlacedObject place_group(Context& ctx, const GroupNode& group) {
   // Symbol tables hold only hard and soft links: like libhdf5, a group with an external link
   // is stored with link messages whatever the format.
   bool external = false;
-  for (const auto& [name, link] : group.links)
+  for (const auto& [name, link] : group.links())
     external = external || link.kind == LinkKind::external;
   return ctx.latest() || external ? place_link_group(ctx, group) : place_symbol_group(ctx, group);
 }

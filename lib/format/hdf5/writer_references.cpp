@@ -23,7 +23,7 @@ void collect_references(Context& ctx, const GroupNode& root) {
   ctx.in_file.insert(root.id);
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     if (nodes[i]->kind == ObjectKind::group) {
-      for (const auto& [name, child] : static_cast<const GroupNode*>(nodes[i])->children) {
+      for (const auto& [name, child] : static_cast<const GroupNode*>(nodes[i])->children()) {
         ++ctx.link_counts[child->id];
         if (ctx.in_file.insert(child->id).second) nodes.push_back(child.get());
       }
