@@ -385,6 +385,19 @@ def h5diff(a, b):
     return p.returncode, p.stdout.decode("utf-8", "replace")
 
 
+def committed_type_groups(path):
+    """Datasets whose type is committed (named or anonymous), grouped by the type object."""
+    groups = {}
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset):
+                t = obj.id.get_type()
+                if t.committed():
+                    groups.setdefault(h5py.h5o.get_info(t).addr, []).append(name)
+        f.visititems(visit)
+    return sorted(sorted(v) for v in groups.values())
+
+
 def check_copy(src, tag, verify_h5py=True):
     base = os.path.basename(src)
     for fmt in (None, "latest", "earliest"):
@@ -406,6 +419,9 @@ def check_copy(src, tag, verify_h5py=True):
             except Exception as e:  # h5py cannot read the copy
                 ok, why = False, "%s: %s" % (type(e).__name__, e)
             check(name + " h5py reads the same", ok, why)
+            # Datasets sharing a committed type (H5Tcommit_anon ones included) still do.
+            want, got = committed_type_groups(src), committed_type_groups(dst)
+            check(name + " committed types kept", want == got, "%s != %s" % (got, want))
         os.remove(dst)
 
 

@@ -673,6 +673,25 @@ def shared_messages_files():
         describe_file(name, "latest")
 
 
+def anonymous_type_file():
+    """Datasets sharing a type committed without a name (H5Tcommit_anon, no h5py binding)."""
+    libhdf5 = ctypes.CDLL(ctypes.util.find_library("hdf5_serial") or "libhdf5_serial.so")
+    name = "anonymous_type.h5"
+    with new_file(name, "earliest") as f:
+        t = np.dtype([("a", "<i4"), ("b", "<f4")])
+        tid = h5py.h5t.py_create(t).copy()
+        if libhdf5.H5Tcommit_anon(ctypes.c_int64(f.id.id), ctypes.c_int64(tid.id),
+                                  ctypes.c_int64(0), ctypes.c_int64(0)) < 0:
+            raise RuntimeError("H5Tcommit_anon failed")
+        for k in range(2):
+            space = h5py.h5s.create_simple((6,))
+            d = h5py.h5d.create(f.id, ("d%d" % k).encode(), tid, space)
+            d.write(h5py.h5s.ALL, h5py.h5s.ALL,
+                    np.array([(i + k, i / 2) for i in range(6)], dtype=t))
+        f.create_dataset("plain", data=np.arange(3, dtype="<i2"))
+    describe_file(name, "earliest")
+
+
 for fmt in ("earliest", "latest"):
     dtypes_file(fmt)
     nested_vlen_file(fmt)
@@ -680,6 +699,7 @@ for fmt in ("earliest", "latest"):
     groups_file(fmt)
 misc_files()
 shared_messages_files()
+anonymous_type_file()
 netcdf_files()
 tables_files()
 

@@ -94,6 +94,14 @@ PlacedObject place_node(Context& ctx, const Node& node) {
     again.is_group = it->second.is_group;
     return again;
   }
+  if (node.kind == ObjectKind::dataset) {
+    // An anonymous committed type has no link to place it: it goes before its first user.
+    const auto& ds = static_cast<const DatasetNode&>(node);
+    if (ds.named_type && ds.named_type->unlinked.load(std::memory_order_acquire) &&
+        ctx.in_file.count(ds.named_type->id) && !ctx.placed.count(ds.named_type->id)) {
+      place_node(ctx, *ds.named_type);
+    }
+  }
   auto lc = ctx.link_counts.find(node.id);
   ctx.pending_refcount = lc == ctx.link_counts.end() ? 1 : lc->second;
   const PlacedObject placed = node.kind == ObjectKind::group

@@ -32,6 +32,12 @@ void collect_references(Context& ctx, const GroupNode& root) {
   for (const Node* n : nodes) {
     if (n->kind != ObjectKind::dataset) continue;
     const auto& ds = static_cast<const DatasetNode&>(*n);
+    // A type committed without a name (H5Tcommit_anon, from a file read) is written as an
+    // object of its own that no group links to (placed next to its first dataset).
+    if (ds.named_type && ds.named_type->unlinked.load(std::memory_order_acquire) &&
+        !ds.named_type->removed.load(std::memory_order_acquire)) {
+      ctx.in_file.insert(ds.named_type->id);
+    }
     // libhdf5 counts each dataset using a committed type in the type's reference count.
     if (ds.named_type && ctx.in_file.count(ds.named_type->id)) ++ctx.link_counts[ds.named_type->id];
     for (std::size_t d = 0; d < ds.dim_scales.size(); ++d) {
