@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/backing_store.hpp"
@@ -364,4 +366,34 @@ TEST_CASE("open_image: Ownership::borrow keeps views of the caller's bytes, copy
   b.dataset("grp/contig").write(ramp(20, -1.0));
   CHECK(b.dataset("raw").read<double>() == ramp(4096, -1.0));
   CHECK((bytes == pristine));  // writes never go through to the lent bytes
+}
+
+TEST_CASE("save_as and to_bytes report progress up to the file's size") {
+  File f = File::create(h5t::mem_name("bk-progress"));
+  // About 12 MiB of incompressible-ish doubles: several 4 MiB steps.
+  f.create_dataset<double>("big", {1536, 1024}).write(ramp(1536 * 1024, 0.5));
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  auto record = [&calls](std::uint64_t written, std::uint64_t total) {
+    calls.emplace_back(written, total);
+  };
+  f.save_as("progress.h5", SaveOptions{}.progress(record));
+  const std::uint64_t size = std::filesystem::file_size("progress.h5");
+  REQUIRE(calls.size() >= 3);
+  CHECK(calls.back() == std::make_pair(size, size));
+  for (std::size_t i = 1; i < calls.size(); ++i) {
+    CHECK(calls[i - 1].first <= calls[i].first);
+    CHECK(calls[i].second == size);
+  }
+  calls.clear();
+  const std::vector<std::byte> bytes = f.to_bytes(SaveOptions{}.progress(record));
+  REQUIRE_FALSE(calls.empty());
+  CHECK(calls.back() == std::make_pair<std::uint64_t, std::uint64_t>(bytes.size(), bytes.size()));
+  // A callback that throws aborts the save and leaves the destination as it was.
+  const std::vector<char> before = slurp("progress.h5");
+  auto stop = [](std::uint64_t written, std::uint64_t) {
+    if (written > (4u << 20)) throw std::runtime_error("cancelled");
+  };
+  CHECK_THROWS_AS(f.save_as("progress.h5", SaveOptions{}.progress(stop)), std::runtime_error);
+  CHECK(slurp("progress.h5") == before);
+  std::filesystem::remove("progress.h5");
 }

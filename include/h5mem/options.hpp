@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -144,8 +145,20 @@ class SaveOptions {
   }
   std::optional<Format> format() const { return format_; }
 
+  // Bytes written so far and the size of the whole file, reported on the saving thread
+  // while the file is written (save_as, to_bytes): about every 4 MiB, and once with
+  // written == total at the end. Exceptions it throws abort the save (save_as then leaves
+  // the destination as it was).
+  using Progress = std::function<void(std::uint64_t written, std::uint64_t total)>;
+  SaveOptions& progress(Progress fn) {
+    progress_ = std::move(fn);
+    return *this;
+  }
+  const Progress& progress() const { return progress_; }
+
  private:
   std::optional<Format> format_;
+  Progress progress_;
 };
 
 // Whether File::open_image copies the caller's bytes or borrows them.

@@ -77,10 +77,11 @@ void load_backing_file(FileImage& image) {
   load_into(image, map->bytes(), b.path, map);
 }
 
-void save_image(FileImage& image, const std::string& path, Format format, Env& env) {
+void save_image(FileImage& image, const std::string& path, Format format, Env& env,
+                const SaveOptions::Progress& progress) {
   write_file_atomically(env, path, [&](WritableFile& file) {
     FileSink sink(file);
-    write_hdf5(image, WriteSettings{format}, sink);
+    write_hdf5(image, WriteSettings{format, progress}, sink);
     sink.drain();
   });
 }
@@ -95,9 +96,10 @@ void flush_image(FileImage& image, bool force) {
   b.flushed_generation = gen;
 }
 
-std::vector<std::byte> image_bytes(FileImage& image, Format format) {
+std::vector<std::byte> image_bytes(FileImage& image, Format format,
+                                   const SaveOptions::Progress& progress) {
   VectorSink sink;
-  write_hdf5(image, WriteSettings{format}, sink);
+  write_hdf5(image, WriteSettings{format, progress}, sink);
   return std::move(sink.bytes);
 }
 

@@ -56,10 +56,13 @@ void load_backing_file(FileImage& image);
 // No-op for images without a backing store or with write_back off.
 void flush_image(FileImage& image, bool force = false);
 
-// Writes `image` as HDF5 in `format` to `path` atomically through `env`.
-void save_image(FileImage& image, const std::string& path, Format format, Env& env);
+// Writes `image` as HDF5 in `format` to `path` atomically through `env`, reporting
+// `progress` (SaveOptions::progress) if set.
+void save_image(FileImage& image, const std::string& path, Format format, Env& env,
+                const SaveOptions::Progress& progress = {});
 
 // The image as HDF5 bytes.
-std::vector<std::byte> image_bytes(FileImage& image, Format format);
+std::vector<std::byte> image_bytes(FileImage& image, Format format,
+                                   const SaveOptions::Progress& progress = {});
 
 }  // namespace h5mem::detail

@@ -91,13 +91,14 @@ void File::flush() {
 void File::save_as(std::string_view path, const SaveOptions& options) const {
   auto img = detail::acquire(file_);
   const std::string key = detail::normalize_path(path);
-  detail::save_image(*img, key, options.format().value_or(img->format.load()),
-                     detail::Env::posix());
+  detail::save_image(*img, key, options.format().value_or(img->format.load()), detail::Env::posix(),
+                     options.progress());
 }
 
 std::vector<std::byte> File::to_bytes(const SaveOptions& options) const {
   auto img = detail::acquire(file_);
-  return detail::image_bytes(*img, options.format().value_or(img->format.load()));
+  return detail::image_bytes(*img, options.format().value_or(img->format.load()),
+                             options.progress());
 }
 
 File File::open_image(std::string_view name, std::span<const std::byte> image, Mode mode,

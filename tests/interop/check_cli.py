@@ -425,6 +425,23 @@ def check_copy(src, tag, verify_h5py=True):
         os.remove(dst)
 
 
+def check_progress(src):
+    """`copy --progress` reports growing byte counts ending at the copy's size."""
+    dst = os.path.join(TMP, "progress_copy.h5")
+    rc, out, err = run(["copy", "--progress", src, dst])
+    if not check("copy --progress exit 0", rc == 0, "rc=%d %s" % (rc, short(err))):
+        return
+    counts = [tuple(float(x) for x in m) for m in
+              re.findall(r"(\d+)%\s+([\d.]+)/([\d.]+) MiB", err)]
+    size = os.path.getsize(dst) / 1048576.0
+    ok = (len(counts) >= 1 and counts[-1][0] == 100 and
+          all(a[1] <= b[1] for a, b in zip(counts, counts[1:])) and
+          abs(counts[-1][1] - size) < 0.06 and abs(counts[-1][2] - size) < 0.06)
+    check("copy --progress reports up to the file's size", ok, "%s (size %.2f MiB)" %
+          (counts[-3:], size))
+    os.remove(dst)
+
+
 def check_ls(src):
     base = os.path.basename(src)
     rc, out, err = run(["ls", "-r", "--json", src])
@@ -725,6 +742,7 @@ def main():
             check_copy(src, "generated")
             check_ls(src)
             check_dump(src)
+        check_progress(files[0])
         check_path_args(files[0])
         check_path_args(files[2])
         check_errors(files[0])

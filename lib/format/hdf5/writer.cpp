@@ -117,18 +117,41 @@ PlacedObject place_node(Context& ctx, const Node& node) {
 namespace {
 
 // Counts bytes so that a block that emits a wrong amount is caught before the file is
-// silently misaligned.
+// silently misaligned, and reports progress.
 class CountingSink final : public ByteSink {
  public:
-  explicit CountingSink(ByteSink& inner) : inner_(inner) {}
+  CountingSink(ByteSink& inner, const SaveOptions::Progress& progress, std::uint64_t total)
+      : inner_(inner), progress_(progress), total_(total) {}
   void write(std::span<const std::byte> data) override {
-    inner_.write(data);
-    count += data.size();
+    if (!progress_) {
+      inner_.write(data);
+      count += data.size();
+      return;
+    }
+    // Large blocks (a contiguous dataset) go in steps, so that progress moves within them.
+    while (!data.empty()) {
+      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(
+          data.size(), kProgressStep - (count - reported_) % kProgressStep));
+      inner_.write(data.first(n));
+      count += n;
+      data = data.subspan(n);
+      if (count - reported_ >= kProgressStep) {
+        reported_ = count;
+        progress_(count, total_);
+      }
+    }
+  }
+  void finish() {
+    if (progress_) progress_(count, total_);
   }
   std::uint64_t count = 0;
 
  private:
+  static constexpr std::uint64_t kProgressStep = 4u << 20;
   ByteSink& inner_;
+  const SaveOptions::Progress& progress_;
+  const std::uint64_t total_;
+  std::uint64_t reported_ = 0;
 };
 
 void write_zeros(ByteSink& sink, std::uint64_t n) {
@@ -172,7 +195,7 @@ std::uint64_t write_hdf5(FileImage& image, const WriteSettings& settings, ByteSi
   const std::vector<std::byte> sb_bytes = encode_superblock(sb);
   if (sb_bytes.size() != sb_size) throw std::logic_error("superblock size mismatch");
 
-  CountingSink out(sink);
+  CountingSink out(sink, settings.progress, ctx.next);
   out.write(sb_bytes);
   for (const Block& b : ctx.blocks) {
     if (b.address < out.count) throw std::logic_error("overlapping blocks in the HDF5 writer");
@@ -186,6 +209,7 @@ std::uint64_t write_hdf5(FileImage& image, const WriteSettings& settings, ByteSi
     }
   }
   write_zeros(out, ctx.next - out.count);
+  out.finish();
   return out.count;
 }
 

@@ -31,6 +31,8 @@ class VectorSink final : public ByteSink {
 
 struct WriteSettings {
   Format format = Format::earliest;
+  // Called as bytes reach the sink (SaveOptions::progress); may be empty.
+  SaveOptions::Progress progress;
 };
 
 // Encodes every object of `image` (groups, datasets with their stored chunks, attributes,
