@@ -753,11 +753,11 @@ TEST_CASE("vlen sequences of vlen data are unsupported for datasets and attribut
     CHECK_CODE(f.attrs().set_raw(p, t, Shape{}, nullptr), ErrorCode::unsupported);
   }
   CHECK(f.attrs().list().empty());
-  // Fill values for vlen datasets are not supported.
+  // A number is no fill value for vlen data (vlen fill values: test_vlen_fill.cpp).
   CHECK_CODE(f.create_dataset("fv", DType::vlen(i32), {2}, DatasetOptions{}.fill_value(1)),
-             ErrorCode::unsupported);
+             ErrorCode::type_mismatch);
   CHECK_CODE(f.create_dataset("fc", with_str, {2}, DatasetOptions{}.fill_value(1)),
-             ErrorCode::unsupported);
+             ErrorCode::type_mismatch);
   CHECK_FALSE(f.contains("fv"));
   CHECK(f.bytes_held() == 0u);
 }

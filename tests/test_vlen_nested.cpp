@@ -362,7 +362,7 @@ TEST_CASE("still rejected: vlen of vlen, fill values, unsafe mappings, mismatche
     CHECK_FALSE(f.attrs().contains(p));
   }
   CHECK_CODE(f.create_dataset("fv", with_str, {2}, DatasetOptions{}.fill_value(1)),
-             ErrorCode::unsupported);
+             ErrorCode::type_mismatch);
   CHECK_CODE(f.attrs().set("u", Unsafe{}), ErrorCode::type_mismatch);
   Dataset d = f.create_dataset("e", h5mem::dtype_for<Event>(), {2});
   // A fixed-size buffer type naming a vlen member, a missing member, a string for a sequence.

@@ -147,9 +147,10 @@ class Selection {
 // vlen sequence at the member's offset, so a struct mapped with compound_of (see
 // compound.hpp) reads and writes directly; a struct naming a subset of the members (even
 // only a vlen one) reads just those. Reads assign those objects (they must be constructed);
-// writes copy the values in, and the values they overwrite are freed. Such datasets take
-// no fill value (elements never written read as zeros and empty values). A vlen sequence
-// whose base holds vlen data is unsupported.
+// writes copy the values in, and the values they overwrite are freed. Elements never written
+// read as zeros and empty values unless a fill value is given (DatasetOptions::fill_value
+// with a std::string, a std::vector or a memory-form element); its values are held once and
+// counted toward bytes_held. A vlen sequence whose base holds vlen data is unsupported.
 class Dataset : public Object {
  public:
   // An empty handle; every use throws Error(closed) until assigned.

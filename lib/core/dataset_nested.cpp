@@ -6,6 +6,7 @@
 #include "core/fail.hpp"
 #include "core/file_image.hpp"
 #include "core/vlen_elements.hpp"
+#include "core/vlen_fill.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -47,7 +48,7 @@ void read_nested(DatasetNode& ds, FileImage& img, const SelectionPlan& plan, con
   IoContext io{img.budget, img.cache, img.threads.load(std::memory_order_relaxed)};
   const auto stored = read_stored(ds, plan, io);
   load_elements(ds.dtype, stored.data(), mem_type, static_cast<std::byte*>(buffer), n,
-                [&](const VlenHandle& h) { return ds.vlen->get(h.id); });
+                [&](const VlenHandle& h) { return vlen_value(ds, h.id); });
 }
 
 void write_nested(DatasetNode& ds, FileImage& img, const SelectionPlan& plan, const DType& mem_type,

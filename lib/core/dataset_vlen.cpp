@@ -7,6 +7,7 @@
 #include "array/convert.hpp"
 #include "core/dataset_access.hpp"
 #include "core/utf8.hpp"
+#include "core/vlen_fill.hpp"
 #include "h5mem/dataset.hpp"
 
 namespace h5mem {
@@ -135,7 +136,7 @@ void Selection::read_vlen_raw(const DType& mem_base, const VlenSink& sink) const
         sink(i, nullptr, 0);
         continue;
       }
-      auto bytes = ds.vlen->get(h.id);
+      auto bytes = detail::vlen_value(ds, h.id);
       if (bytes.size() != h.count * base.size()) {
         detail::fail(ErrorCode::corruption, "variable-length element " + std::to_string(i) + " has " +
                                                 std::to_string(bytes.size()) + " bytes for " +

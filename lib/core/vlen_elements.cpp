@@ -6,6 +6,7 @@
 #include "array/convert.hpp"
 #include "core/fail.hpp"
 #include "core/utf8.hpp"
+#include "h5mem/options.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -272,6 +273,19 @@ void store_elements(const DType& src, const std::byte* mem, const DType& dst, st
   for (; st.element < n; ++st.element) {
     store_one(src, mem + st.element * src.size(), dst, stored + st.element * ss, st);
   }
+}
+
+void store_fill_value(const DType& type, const void* value, std::vector<std::byte>& stored,
+                      std::vector<std::vector<std::byte>>& objects) {
+  stored.assign(stored_size(type), std::byte{0});
+  objects.clear();
+  store_elements(
+      type, static_cast<const std::byte*>(value), type, stored.data(), 1,
+      [&](std::span<const std::byte> bytes, std::uint64_t count) {
+        objects.emplace_back(bytes.begin(), bytes.end());
+        return VlenHandle{count, objects.size()};
+      },
+      true);
 }
 
 void for_each_handle(std::span<const VlenSlot> slots, std::size_t element_size,

@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import shutil
 import sys
 
 import h5py
@@ -206,16 +207,31 @@ def describe_dataset(d):
     return e
 
 
-def describe_file(name, fmt, notes=(), expect_error=None):
-    """Walks the file with h5py and records every group/dataset reachable by hard links."""
+def describe_file(name, fmt, notes=(), expect_error=None, writable_copy=False):
+    """Walks the file with h5py and records every group/dataset reachable by hard links.
+    With writable_copy, h5py reads a copy opened read-write (libhdf5 1.10 cannot read
+    unallocated chunks of a partly written dataset with a vlen fill value read-only: "no
+    write intent on file"), so the fixture itself stays as written."""
     path = os.path.join(OUT, name)
+    if writable_copy and not expect_error:
+        copy = path + ".rw"
+        shutil.copyfile(path, copy)
+        try:
+            _describe(path, copy, name, fmt, notes, "r+")
+        finally:
+            os.remove(copy)
+        return
+    _describe(path, path, name, fmt, notes, "r", expect_error)
+
+
+def _describe(path, read_path, name, fmt, notes, mode, expect_error=None):
     entry = {"file": name, "format": fmt, "objects": {}, "notes": list(notes)}
     if expect_error:
         entry["error"] = expect_error
         MANIFEST["files"].append(entry)
         return
     first_path = {}
-    with h5py.File(path, "r") as f:
+    with h5py.File(read_path, mode) as f:
         def visit(g, gpath):
             members = []
             for n in g:
@@ -426,6 +442,38 @@ def nested_vlen_file(fmt):
     describe_file(name, fmt)
 
 
+def vlen_fill_dataset(parent, name, fill, shape, chunks=None, maxshape=None):
+    """A vlen string dataset with a fill value (h5py's fillvalue=b"..."), through the low-level
+    API: libhdf5 keeps the fill as a global heap object that the fill value message refers to."""
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_fill_value(np.array(fill.encode(), dtype=h5py.string_dtype()))
+    if chunks:
+        dcpl.set_chunk(chunks)
+    tid = h5t.C_S1.copy()
+    tid.set_size(h5t.VARIABLE)
+    tid.set_cset(h5t.CSET_UTF8)
+    maxshape = tuple(h5py.h5s.UNLIMITED if m is None else m for m in (maxshape or shape))
+    space = h5py.h5s.create_simple(shape, maxshape)
+    return h5py.Dataset(h5py.h5d.create(parent.id, name.encode(), tid, space, dcpl=dcpl))
+
+
+def vlen_fill_file(fmt):
+    """Vlen string fill values: unwritten contiguous and chunked datasets, partly written ones
+    and a resized one (the new elements read as the fill)."""
+    name = "%s_vlen_fill.h5" % fmt
+    with new_file(name, fmt) as f:
+        vlen_fill_dataset(f, "unwritten", "abc", (4,))
+        vlen_fill_dataset(f, "unwritten_chunked", "fill \u00e9", (5,), chunks=(2,))
+        d = vlen_fill_dataset(f, "partial", "-", (6,), chunks=(4,), maxshape=(None,))
+        d[1] = "one"
+        d.resize((10,))
+        d = vlen_fill_dataset(f, "written", "zz", (3,))
+        d[0] = "x"
+        d = vlen_fill_dataset(f, "empty_fill", "", (2,), chunks=(1,))
+        d[1] = "y"
+    describe_file(name, fmt, writable_copy=True)
+
+
 def layouts_file(fmt):
     name = "%s_layouts.h5" % fmt
     data2 = np.arange(100 * 60, dtype="<f4").reshape(100, 60)
@@ -631,6 +679,7 @@ def tables_files():
 for fmt in ("earliest", "latest"):
     dtypes_file(fmt)
     nested_vlen_file(fmt)
+    vlen_fill_file(fmt)
     layouts_file(fmt)
     groups_file(fmt)
 misc_files()

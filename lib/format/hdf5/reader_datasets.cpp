@@ -5,6 +5,7 @@
 
 #include "core/dataset_layout.hpp"
 #include "core/fail.hpp"
+#include "core/vlen_fill.hpp"
 #include "core/vlen_heap.hpp"
 #include "format/hdf5/dtype_map.hpp"
 #include "format/hdf5/messages/dataspace.hpp"
@@ -87,6 +88,28 @@ std::vector<std::byte> fill_bytes(const ReaderContext& ctx, const ObjectHeader& 
     return decode_old_fill_value(message_body(ctx, *m), ctx.view.absolute(m->address)).value;
   }
   return {};
+}
+
+// A fill value message's value for a type with vlen data: references to global heap objects
+// (libhdf5 converts the fill value to its file form), as a stored element and its objects.
+VlenFill read_vlen_fill(ReaderContext& ctx, const DatatypeMessage& ftype, const DType& dt,
+                        const std::vector<std::byte>& fill) {
+  if (fill.size() != ftype.size) {
+    fail(ErrorCode::corruption,
+         std::to_string(fill.size()) + " bytes for a " + std::to_string(ftype.size) + "-byte type");
+  }
+  std::vector<std::byte> packed =
+      ftype.size == stored_size(dt) ? fill : repack_to_stored(ftype, dt, fill, 1);
+  VlenFill out;
+  out.element.resize(stored_size(dt));
+  refs_to_stored(
+      ctx, packed, 1, dt,
+      [&out](std::span<const std::byte> bytes, std::uint64_t count) {
+        out.objects.emplace_back(bytes.begin(), bytes.end());
+        return VlenHandle{count, out.objects.size()};
+      },
+      out.element.data());
+  return out;
 }
 
 void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, std::uint64_t es,
@@ -214,6 +237,14 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
     }
     opts.fill_value_raw(dt, fill.data());
   }
+  std::optional<VlenFill> vlen_fill;
+  if (!fill.empty() && vlen) {
+    try {
+      vlen_fill = read_vlen_fill(ctx, ftype, dt, fill);
+    } catch (const Error& e) {
+      fail_ds(e.code(), path, std::string("fill value: ") + e.what());
+    }
+  }
   // A pipeline h5mem cannot decode leaves the dataset in the tree, marked unreadable, so the
   // rest of the file (and this dataset's metadata) stays usable.
   DatasetOptions plain = opts;
@@ -256,7 +287,8 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
   }
   NewLayout nl = [&] {
     try {
-      return make_dataset_layout(dt, ext.shape, unreadable.empty() ? opts : plain);
+      return make_dataset_layout(dt, ext.shape, unreadable.empty() ? opts : plain,
+                                 vlen_fill ? &*vlen_fill : nullptr);
     } catch (const Error& e) {
       // Options that create_dataset would reject are impossible in a valid file.
       ErrorCode code = e.code() == ErrorCode::unsupported ? e.code() : ErrorCode::corruption;
@@ -273,6 +305,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       ctx.named_type_uses.emplace_back(ds, ref.address);
   }
   if (vlen) ds->vlen = std::make_unique<VlenHeap>();
+  charge_vlen_fill(*ds->layout, ctx.image.budget);
   if (lm.layout_class == LayoutClass::chunked && unreadable.empty()) {
     try {
       check_filter_order(pipeline, *ds->layout, path);

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/fail.hpp"
+#include "core/vlen_fill.hpp"
 #include "core/vlen_heap.hpp"
 #include "format/hdf5/global_heap.hpp"
 #include "format/hdf5/writer_internal.hpp"
@@ -72,7 +73,7 @@ void GlobalHeapWriter::write_reference(std::byte* out, std::uint64_t length, con
 
 VlenTranslator::VlenTranslator(const DatasetNode& ds, GlobalHeapWriter& heap)
     : VlenTranslator(
-          ds.dtype, [&ds](std::uint64_t id) { return ds.vlen->get(id); }, where(ds), heap) {}
+          ds.dtype, [&ds](std::uint64_t id) { return vlen_value(ds, id); }, where(ds), heap) {}
 
 VlenTranslator::VlenTranslator(const DType& type, Get get, std::string what, GlobalHeapWriter& heap)
     : get_(std::move(get)),
