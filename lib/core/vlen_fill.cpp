@@ -118,17 +118,36 @@ VlenFill convert_vlen_fill(const DType& from, std::span<const std::byte> element
   return out;
 }
 
-void mark_fill_ids(const DType& t, VlenFill& fill) {
-  for (const VlenSlot& s : vlen_slots(t)) {
-    VlenHandle h = handle_at(fill.element.data() + s.offset);
-    if (h.count == 0) continue;
-    if (h.id == 0 || h.id > fill.objects.size()) {
-      fail(ErrorCode::invalid_argument, "fill value names vlen object " + std::to_string(h.id) +
-                                            " of " + std::to_string(fill.objects.size()));
+namespace {
+
+void mark_in(const DType& t, std::byte* stored, std::uint64_t n, VlenFill& fill) {
+  const std::size_t es = stored_size(t);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (const VlenSlot& s : vlen_slots(t)) {
+      std::byte* at = stored + i * es + s.offset;
+      VlenHandle h = handle_at(at);
+      if (h.count == 0 || (h.id & kFillIdBit)) continue;
+      if (h.id == 0 || h.id > fill.objects.size()) {
+        fail(ErrorCode::invalid_argument, "fill value names vlen object " + std::to_string(h.id) +
+                                              " of " + std::to_string(fill.objects.size()));
+      }
+      std::vector<std::byte>& object = fill.objects[h.id - 1];
+      if (object.size() != h.count * s.base_size) {
+        fail(ErrorCode::invalid_argument, "fill value object of " + std::to_string(object.size()) +
+                                              " bytes for " + std::to_string(h.count) + " item(s)");
+      }
+      // Values whose items hold vlen data name further objects.
+      if (s.base) mark_in(*s.base, object.data(), h.count, fill);
+      h.id |= kFillIdBit;
+      std::memcpy(at, &h, sizeof h);
     }
-    h.id |= kFillIdBit;
-    std::memcpy(fill.element.data() + s.offset, &h, sizeof h);
   }
+}
+
+}  // namespace
+
+void mark_fill_ids(const DType& t, VlenFill& fill) {
+  mark_in(t, fill.element.data(), 1, fill);
 }
 
 std::unique_ptr<Layout> make_vlen_fill_layout(std::unique_ptr<Layout> inner,

@@ -175,6 +175,18 @@ def file_tid(s):
     raise ValueError(k)
 
 
+def is_deep(s):
+    """A vlen sequence whose items hold vlen data, anywhere in spec `s`."""
+    k = s["k"]
+    if k == "vlen":
+        return has_vlen(s["base"]) or is_deep(s["base"])
+    if k == "array":
+        return is_deep(s["base"])
+    if k == "compound":
+        return any(is_deep(m[2]) for m in s["members"])
+    return False
+
+
 def is_vlen(s):
     return s["k"] in ("vstr", "vlen")
 
@@ -318,7 +330,7 @@ def check_dataset(f, d, label):
             got = ds.asstr()[()] if n else []
             got = [got] if d["shape"] is None else list(np.asarray(got).reshape(-1))
             check(got == d["data"], where + ": values differ")
-        elif has_vlen(s) and s["k"] != "vlen":
+        elif has_vlen(s) and (s["k"] != "vlen" or has_vlen(s["base"])):
             vals = np.asarray(ds[()])
             vals = vals.reshape((n,) + (tuple(s["dims"]) if s["k"] == "array" else ()))
             got = [to_json(s, x) for x in vals] if n else []
@@ -497,6 +509,10 @@ def main():
                 rc, out = run(["h5dump"] + ([] if no_lzf else ["-H"]) + [ours])
                 check(rc == 0, "%s: h5dump failed: %s" % (label, out[-500:]))
                 ref = os.path.join(tmp, label + ".ref.h5")
+                if any(is_deep(x["dtype"]) for x in case["datasets"] + case["attrs"]):
+                    # h5py reads vlen sequences of vlen data but cannot write them (no
+                    # conversion from numpy objects): values are checked above, no twin.
+                    continue
                 try:
                     write_reference(ref, case, libver)
                 except Exception as e:  # noqa: BLE001

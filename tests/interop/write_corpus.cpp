@@ -229,8 +229,10 @@ struct Manifest {
       << ",\"lzf\":" << (o.lzf_enabled() ? "true" : "false")
       << ",\"fill\":" << (fill_hex.empty() ? "null" : quote(fill_hex))
       << ",\"vfill\":" << (vfill_json.empty() ? "null" : vfill_json) << ",\"data\":";
-    const bool nested = t.has_vlen() && (t.type_class() == TypeClass::compound ||
-                                         t.type_class() == TypeClass::array);
+    const bool nested =
+        t.has_vlen() &&
+        (t.type_class() == TypeClass::compound || t.type_class() == TypeClass::array ||
+         (t.type_class() == TypeClass::vlen && t.base().has_vlen()));
     if (nested) {
       j << nested_json(t, ds.size(),
                        [&](std::byte* b) { ds.select({}).read_raw(t, b, ds.size()); });
@@ -476,6 +478,21 @@ void case_vlen_fill(File& f, Manifest& m) {
         d.select({Slice(2, 3)}).write(std::vector<std::vector<std::int32_t>>{{7}});
       },
       "", "[4,-5]");
+}
+
+// Vlen sequences of vlen data (global heap objects holding references to other objects).
+void case_deep(File& f, Manifest& m) {
+  using Words = std::vector<std::vector<std::string>>;
+  const Words w{{"ab", "c"}, {}, {"", "h\u00e9llo", std::string(300, 'z')}};
+  make(f, m, "vvs", DType::vlen(DType::vlen_string()), {3}, {}, [&](Dataset& d) { d.write(w); });
+  make(f, m, "vvs_chunked", DType::vlen(DType::vlen_string()), {3},
+       DatasetOptions{}.chunks({2}).deflate(4), [&](Dataset& d) { d.write(w); });
+  make(f, m, "vvi", DType::vlen(DType::vlen(DType::signed_integer(4))), {3}, {}, [](Dataset& d) {
+    using V = Vlen<std::int32_t>;
+    d.write(std::vector<std::vector<V>>{{V{1, 2}, V{}}, {}, {V{7}, V{-3, 4, 5}}});
+  });
+  f.attrs().set("words", w);
+  m.attr(f, "words");
 }
 
 // Vlen data nested in compounds and arrays, and vlen-sequence attributes.
@@ -733,11 +750,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  const Case cases[] = {{"numeric", case_numeric}, {"types", case_types},
-                        {"vlen", case_vlen},       {"chunked", case_chunked},
-                        {"lzf", case_lzf},         {"groups", case_groups},
-                        {"attrs", case_attrs},     {"empty", case_empty},
-                        {"nested", case_nested},   {"vlen_fill", case_vlen_fill}};
+  const Case cases[] = {
+      {"numeric", case_numeric},     {"types", case_types}, {"vlen", case_vlen},
+      {"chunked", case_chunked},     {"lzf", case_lzf},     {"groups", case_groups},
+      {"attrs", case_attrs},         {"empty", case_empty}, {"nested", case_nested},
+      {"vlen_fill", case_vlen_fill}, {"deep", case_deep}};
   std::ofstream manifest(dir + "/manifest.json");
   manifest << "{";
   bool first = true;

@@ -98,12 +98,10 @@ VlenFill read_vlen_fill(ReaderContext& ctx, const DatatypeMessage& ftype, const 
     fail(ErrorCode::corruption,
          std::to_string(fill.size()) + " bytes for a " + std::to_string(ftype.size) + "-byte type");
   }
-  std::vector<std::byte> packed =
-      ftype.size == stored_size(dt) ? fill : repack_to_stored(ftype, dt, fill, 1);
   VlenFill out;
   out.element.resize(stored_size(dt));
-  refs_to_stored(
-      ctx, packed, 1, dt,
+  file_to_stored(
+      ctx, ftype, dt, fill, 1,
       [&out](std::span<const std::byte> bytes, std::uint64_t count) {
         out.objects.emplace_back(bytes.begin(), bytes.end());
         return VlenHandle{count, out.objects.size()};
@@ -112,9 +110,9 @@ VlenFill read_vlen_fill(ReaderContext& ctx, const DatatypeMessage& ftype, const 
   return out;
 }
 
-void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, std::uint64_t es,
-                 bool filtered, const std::string& path) {
-  std::uint64_t chunk_bytes = es;
+void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm,
+                 const DatatypeMessage& ftype, bool filtered, const std::string& path) {
+  std::uint64_t chunk_bytes = ftype.size;
   for (std::uint64_t d : lm.chunk_dims) chunk_bytes *= d;  // make_dataset_layout bounded it
   ChunkIndexInfo info;
   info.kind = static_cast<ChunkIndexKind>(lm.index_type);
@@ -129,7 +127,7 @@ void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, s
         ctx.view.at(c.entry.address, c.entry.size, "chunk").bytes(c.entry.size);
     try {
       if (ds.vlen) {
-        load_vlen_chunk(ctx, ds, c, stored);
+        load_vlen_chunk(ctx, ds, ftype, c, stored);
       } else {
         ds.layout->load_chunk(c.coord, stored, c.entry.filter_mask, ctx.image.budget, ctx.owner);
       }
@@ -166,14 +164,8 @@ void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& l
     ds.layout->load_contiguous(data, ctx.image.budget, ctx.owner);
     return;
   }
-  // Compounds with vlen members may be laid out unpacked (libhdf5 from C structs).
-  std::vector<std::byte> packed;
-  if (stored_es != stored_size(ds.dtype)) {
-    packed = repack_to_stored(ftype, ds.dtype, data, n);
-    data = packed;
-  }
-  std::vector<std::byte> handles(data.size());
-  refs_to_stored(ctx, data, n, ds.dtype, heap_adder(ctx, *ds.vlen), handles.data());
+  std::vector<std::byte> handles(static_cast<std::size_t>(n * stored_size(ds.dtype)));
+  file_to_stored(ctx, ftype, ds.dtype, data, n, heap_adder(ctx, *ds.vlen), handles.data());
   ds.layout->load_contiguous(handles, ctx.image.budget, nullptr);
 }
 
@@ -202,27 +194,10 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       fail_ds(e.code(), path, e.what());
     }
   }();
-  // Vlen data anywhere in the type has a VlenHeap form unless it is a vlen of vlen data;
-  // the file holds the stored form with references in place of handles (same size).
+  // Vlen data anywhere in the type has a VlenHeap form: the file's elements become stored
+  // ones (file_to_stored: references to handles, members packed), chunk by chunk.
   const bool vlen = dt.has_vlen();
-  std::string unpacked;
-  if (vlen) {
-    try {
-      check_vlen_nesting(dt, "dataset");
-    } catch (const Error& e) {
-      fail_ds(e.code(), path, e.what());
-    }
-    if (vlen_ref_size(ctx) != kVlenHandleSize) {
-      fail_ds(ErrorCode::unsupported, path,
-              "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes");
-    }
-    // Chunks are kept as stored (their filters work on whole elements): only packed ones;
-    // other chunked datasets stay in the tree, unreadable.
-    if (ftype.size != stored_size(dt) && lm.layout_class == LayoutClass::chunked) {
-      unpacked = "chunked " + dt.name() + " with members at unpacked offsets (" +
-                 std::to_string(ftype.size) + " bytes per element) is not supported";
-    }
-  } else if (ftype.size != dt.size()) {
+  if (!vlen && ftype.size != dt.size()) {
     fail_ds(ErrorCode::corruption, path, "datatype size mismatch");
   }
   Extent ext = extent_of(space);
@@ -314,7 +289,6 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       unreadable = e.what();
     }
   }
-  if (unreadable.empty()) unreadable = unpacked;
   if (!unreadable.empty()) {
     // Errors raised through the dataset's handles get the path added again.
     if (unreadable.rfind(path + ": ", 0) == 0) unreadable.erase(0, path.size() + 2);
@@ -322,7 +296,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
     return ds;
   }
   if (lm.layout_class == LayoutClass::chunked) {
-    load_chunks(ctx, *ds, lm, ftype.size, !pipeline.filters.empty(), path);
+    load_chunks(ctx, *ds, lm, ftype, !pipeline.filters.empty(), path);
   } else {
     try {
       load_contiguous(ctx, *ds, lm, ftype);
