@@ -46,18 +46,18 @@ struct AttrTraits<std::vector<std::string>> {
   static DType dtype() { return DType::vlen_string(); }
   static constexpr bool is_array() { return true; }
 };
-template <Storable T>
+template <SequenceItem T>
 struct AttrTraits<Vlen<T>> {
   static DType dtype() { return DType::vlen(checked_dtype<T>()); }
   static constexpr bool is_array() { return false; }
 };
-template <Storable T>
+template <SequenceItem T>
 struct AttrTraits<std::vector<Vlen<T>>> {
   static DType dtype() { return DType::vlen(checked_dtype<T>()); }
   static constexpr bool is_array() { return true; }
 };
 // Jagged arrays move through a buffer of Vlen<T> (the memory form of vlen sequences).
-template <Storable T>
+template <SequenceItem T>
 struct AttrTraits<std::vector<std::vector<T>>> {
   static DType dtype() { return DType::vlen(checked_dtype<T>()); }
   static constexpr bool is_array() { return true; }
@@ -66,9 +66,10 @@ struct AttrTraits<std::vector<std::vector<T>>> {
 }  // namespace detail
 
 // The value types attributes accept: any Storable scalar (numbers, bool, Float16, complex,
-// mapped structs, also with vlen fields), std::string, Vlen<T> (one vlen sequence), and
-// std::vector of any of these (a 1-d attribute); std::vector<std::vector<T>> is a 1-d
-// attribute of vlen sequences (a jagged array; rows may be empty).
+// mapped structs, also with vlen fields), std::string, Vlen<T> (one vlen sequence; T may be
+// std::string or Vlen<U>: a sequence of vlen data), and std::vector of any of these (a 1-d
+// attribute); std::vector<std::vector<T>> is a 1-d attribute of vlen sequences (a jagged
+// array; rows may be empty).
 template <class T>
 concept AttributeValue = requires { detail::AttrTraits<T>::dtype(); };
 

@@ -57,6 +57,11 @@ struct IsVlen<Vlen<U>> : std::true_type {
 };
 }  // namespace detail
 
+// Items of a jagged array (Dataset::read<std::vector<U>>, write of std::vector<std::vector<U>>):
+// storable types, and std::string / Vlen<U> for a vlen sequence of vlen data.
+template <class T>
+concept SequenceItem = Storable<T> || std::is_same_v<T, std::string> || detail::IsVlen<T>::value;
+
 // The DType of a storable type, or of std::array<U, N> / U[N] of one (an array type), or of
 // char[N] (a fixed-length, null-padded ASCII string of N bytes), or of std::string (a UTF-8
 // vlen string) and Vlen<U> (a vlen sequence of U).

@@ -86,8 +86,9 @@ class Selection {
   }
   // Jagged arrays: reads a vlen-sequence dataset as one std::vector<U> per element.
   template <class T>
-    requires(detail::IsVector<T>::value && Storable<typename detail::IsVector<T>::value_type>)
-  std::vector<T> read() const {
+  requires(detail::IsVector<T>::value&& SequenceItem<typename detail::IsVector<T>::value_type>)
+      std::vector<T> read()
+  const {
     using U = typename detail::IsVector<T>::value_type;
     std::vector<T> out(static_cast<std::size_t>(size()));
     read_vlen_raw(detail::checked_dtype<U>(), [&](std::uint64_t i, const void* data, std::size_t count) {
@@ -101,7 +102,7 @@ class Selection {
   void write(std::span<const std::string> data) const { write_strings(data); }
   void write(const std::vector<std::string>& data) const { write_strings(data); }
   // Writes jagged arrays to a vlen-sequence dataset; rows may be empty.
-  template <Storable U>
+  template <SequenceItem U>
   void write(const std::vector<std::vector<U>>& rows) const {
     std::vector<VlenView> views;
     views.reserve(rows.size());
@@ -147,9 +148,11 @@ class Selection {
 // vlen sequence at the member's offset, so a struct mapped with compound_of (see
 // compound.hpp) reads and writes directly; a struct naming a subset of the members (even
 // only a vlen one) reads just those. Reads assign those objects (they must be constructed);
-// writes copy the values in, and the values they overwrite are freed. Such datasets take
-// no fill value (elements never written read as zeros and empty values). A vlen sequence
-// whose base holds vlen data is unsupported.
+// writes copy the values in, and the values they overwrite are freed. Elements never written
+// read as zeros and empty values unless a fill value is given (DatasetOptions::fill_value
+// with a std::string, a std::vector or a memory-form element); its values are held once and
+// counted toward bytes_held. A vlen sequence may hold vlen data (ds.read<std::vector<
+// std::string>>() for a sequence of strings, Vlen<std::string> fields).
 class Dataset : public Object {
  public:
   // An empty handle; every use throws Error(closed) until assigned.
@@ -244,7 +247,7 @@ class Dataset : public Object {
     return select({}).template read<T>();
   }
   void write(const std::vector<std::string>& data) const { select({}).write(data); }
-  template <Storable U>
+  template <SequenceItem U>
   void write(const std::vector<std::vector<U>>& rows) const {
     select({}).write(rows);
   }

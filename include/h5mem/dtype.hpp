@@ -1,15 +1,17 @@
 // h5mem/dtype.hpp -- runtime datatypes, modelled on HDF5's datatype classes.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <complex>
-#include <cstring>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <string_view>
@@ -101,8 +103,8 @@ class DType {
   static DType enumeration(const DType& base, std::vector<EnumValue> values);
   // A variable-length sequence of `base` (a jagged array); in memory one std::vector<T>
   // per element through the typed API, and one Vlen<T> object in untyped buffers and
-  // inside compound and array elements. `base` must not itself contain variable-length
-  // data for datasets, attributes and files (vlen of vlen is unsupported).
+  // inside compound and array elements. `base` may hold variable-length data itself (a
+  // sequence of strings: std::vector<std::string> / Vlen<std::string> per element).
   static DType vlen(const DType& base);
   // An object reference (8 bytes: the referenced object's address in a file).
   static DType object_reference();
@@ -200,10 +202,16 @@ struct Float16 {
 
 namespace detail {
 // The type-independent representation of every Vlen<T>: the values' bytes in T's layout.
-// h5mem reads and fills vlen values through it, whatever T is.
+// h5mem reads and fills vlen values through it, whatever T is. Values of a base holding vlen
+// data are constructed objects (std::string, VlenBytes, ...): see construct_memory_form.
 struct VlenBytes {
   std::vector<std::byte> bytes;
 };
+// Constructs (empty) or destroys the vlen objects of `n` memory-form elements of `t` at `p`
+// (a std::string per vlen string, a VlenBytes per vlen sequence, whose values are destroyed
+// too). Bytes of parts without vlen data are left as they are.
+void construct_memory_form(const DType& t, std::byte* p, std::uint64_t n);
+void destroy_memory_form(const DType& t, std::byte* p, std::uint64_t n) noexcept;
 }  // namespace detail
 
 // One variable-length sequence of T held by value: the in-memory form of a vlen sequence
@@ -213,19 +221,50 @@ struct VlenBytes {
 // runtime base type. T must be trivially copyable (a Storable element type).
 template <class T>
 class Vlen {
-  static_assert(std::is_trivially_copyable_v<T>, "Vlen<T> holds trivially copyable values");
   static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__);
+  // Values that are not trivially copyable (std::string, Vlen<U>, structs with such fields:
+  // a vlen sequence of vlen data) live constructed in the bytes.
+  static constexpr bool kPlain = std::is_trivially_copyable_v<T>;
 
  public:
   Vlen() = default;
   Vlen(std::span<const T> values) { assign(values); }
   Vlen(std::initializer_list<T> values) { assign({values.begin(), values.size()}); }
   Vlen(const std::vector<T>& values) { assign(values); }
+  Vlen(const Vlen& o) { assign({o.data(), o.size()}); }
+  Vlen(Vlen&& o) noexcept : storage_(std::move(o.storage_)) { o.storage_.bytes.clear(); }
+  Vlen& operator=(const Vlen& o) {
+    if (this != &o) assign({o.data(), o.size()});
+    return *this;
+  }
+  Vlen& operator=(Vlen&& o) noexcept {
+    if (this != &o) {
+      destroy_values();
+      storage_.bytes = std::move(o.storage_.bytes);
+      o.storage_.bytes.clear();
+    }
+    return *this;
+  }
+  ~Vlen() { destroy_values(); }
 
   // Replaces the values with a copy of `values`.
   void assign(std::span<const T> values) {
-    storage_.bytes.resize(values.size() * sizeof(T));
-    if (!values.empty()) std::memcpy(storage_.bytes.data(), values.data(), storage_.bytes.size());
+    if constexpr (kPlain) {
+      storage_.bytes.resize(values.size() * sizeof(T));
+      if (!values.empty()) std::memcpy(storage_.bytes.data(), values.data(), storage_.bytes.size());
+    } else {
+      // Copied before the old values go: `values` may be ours.
+      std::vector<std::byte> fresh(values.size() * sizeof(T));
+      std::size_t i = 0;
+      try {
+        for (; i < values.size(); ++i) new (fresh.data() + i * sizeof(T)) T(values[i]);
+      } catch (...) {
+        while (i > 0) reinterpret_cast<T*>(fresh.data())[--i].~T();
+        throw;
+      }
+      destroy_values();
+      storage_.bytes = std::move(fresh);
+    }
   }
   std::size_t size() const noexcept { return storage_.bytes.size() / sizeof(T); }
   bool empty() const noexcept { return storage_.bytes.empty(); }
@@ -239,11 +278,22 @@ class Vlen {
   T& operator[](std::size_t i) noexcept { return data()[i]; }
   std::vector<T> to_vector() const { return std::vector<T>(begin(), end()); }
   operator std::vector<T>() const { return to_vector(); }
-  friend bool operator==(const Vlen& a, const Vlen& b) noexcept {
-    return a.storage_.bytes == b.storage_.bytes;
+  friend bool operator==(const Vlen& a, const Vlen& b) {
+    if constexpr (kPlain) {
+      return a.storage_.bytes == b.storage_.bytes;
+    } else {
+      return std::equal(a.begin(), a.end(), b.begin(), b.end());
+    }
   }
 
  private:
+  void destroy_values() noexcept {
+    if constexpr (!kPlain) {
+      for (std::size_t i = 0; i < size(); ++i) data()[i].~T();
+      storage_.bytes.clear();
+    }
+  }
+
   detail::VlenBytes storage_;
 };
 static_assert(sizeof(Vlen<double>) == sizeof(detail::VlenBytes));

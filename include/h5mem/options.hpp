@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "h5mem/dtype.hpp"
@@ -181,6 +182,14 @@ class ImageOptions {
   Ownership ownership_ = Ownership::copy;
 };
 
+namespace detail {
+// One memory-form element of `type` (which holds vlen data) at `value` -> its stored form in
+// `stored`, whose handle ids are 1-based indexes into `objects` (the values' bytes).
+// Throws like a dataset write of that element.
+void store_fill_value(const DType& type, const void* value, std::vector<std::byte>& stored,
+                      std::vector<std::vector<std::byte>>& objects);
+}  // namespace detail
+
 // Options for creating a dataset. Filters are applied in h5py's order whatever the order of
 // the calls: shuffle, then deflate or lzf, then fletcher32.
 //   DatasetOptions{}.chunks({64, 64, 64}).max_shape({unlimited, 512}).shuffle().deflate(4)
@@ -242,22 +251,57 @@ class DatasetOptions {
   }
   std::optional<std::uint64_t> cache_bytes() const { return cache_bytes_; }
 
-  // Value of elements never written. Default: all-zero bytes. The value is converted to the
-  // dataset's type at creation (type_mismatch if it does not convert).
+  // Value of elements never written. Default: all-zero bytes (and empty vlen values). The
+  // value is converted to the dataset's type at creation (type_mismatch if it does not
+  // convert).
   template <Element T>
   DatasetOptions& fill_value(T v) {
     return fill_value_raw(dtype_of<T>(), &v);
   }
-  // Same, from one element of `type` at `value` (fixed-size types only).
+  // A vlen string fill value (h5py's fillvalue=b"..." on a string_dtype() dataset), for
+  // datasets of vlen string type.
+  DatasetOptions& fill_value(std::string_view s) {
+    return set_vlen_fill(DType::vlen_string(), s.data(), s.size(), s.size());
+  }
+  // A vlen sequence fill value, for datasets of vlen sequence type (T converts to the base).
+  template <Element T>
+  DatasetOptions& fill_value(const std::vector<T>& v) {
+    return set_vlen_fill(DType::vlen(dtype_of<T>()), v.data(), v.size() * sizeof(T), v.size());
+  }
+  // Same, from one element of `type` at `value`. A type holding variable-length data takes a
+  // memory-form element (std::string / Vlen<U> members, see Dataset), whose values are copied.
   DatasetOptions& fill_value_raw(const DType& type, const void* value) {
     fill_type_ = type;
+    fill_objects_.clear();
+    if (type.has_vlen()) {
+      detail::store_fill_value(type, value, fill_bytes_, fill_objects_);
+      return *this;
+    }
     fill_bytes_.resize(type.size());
     std::memcpy(fill_bytes_.data(), value, type.size());
     return *this;
   }
-  // The fill value as given: its type and bytes (empty when unset).
+  // The fill value as given: its type and bytes (empty when unset). For a type holding vlen
+  // data the bytes are its stored form (core/vlen_elements.hpp) whose handle ids are 1-based
+  // indexes into fill_objects().
   const std::optional<DType>& fill_type() const { return fill_type_; }
   const std::vector<std::byte>& fill_bytes() const { return fill_bytes_; }
+  const std::vector<std::vector<std::byte>>& fill_objects() const { return fill_objects_; }
+
+ private:
+  // One vlen value of `count` items in `size` bytes as the fill value of `type`.
+  DatasetOptions& set_vlen_fill(const DType& type, const void* data, std::size_t size,
+                                std::uint64_t count) {
+    fill_type_ = type;
+    fill_objects_.clear();
+    fill_bytes_.assign(16, std::byte{0});
+    if (count == 0) return *this;
+    const auto* p = static_cast<const std::byte*>(data);
+    fill_objects_.emplace_back(p, p + size);
+    const std::uint64_t handle[2] = {count, 1};  // VlenHandle {count, id}
+    std::memcpy(fill_bytes_.data(), handle, sizeof handle);
+    return *this;
+  }
 
  private:
   std::optional<Shape> chunks_;
@@ -269,6 +313,7 @@ class DatasetOptions {
   std::optional<std::uint64_t> cache_bytes_;
   std::optional<DType> fill_type_;
   std::vector<std::byte> fill_bytes_;
+  std::vector<std::vector<std::byte>> fill_objects_;
 };
 
 }  // namespace h5mem

@@ -34,16 +34,12 @@ void AttributeSet::set_raw(std::string_view name, const DType& dtype, const Shap
     fail_here(e.code(), e.what());
   }
   if (!file_->writable()) fail_here(ErrorCode::invalid_argument, "the file was opened read-only");
-  try {
-    detail::check_vlen_nesting(dtype, "attributes");
-  } catch (const Error& e) {
-    fail_here(e.code(), e.what());
-  }
   if (shape.size() > 1) {
     fail_here(ErrorCode::invalid_argument, "attributes must be scalars or 1-d, not shape " + to_string(shape));
   }
   AttrValue v{dtype, shape, {}, {}, {}};
   std::uint64_t n = element_count(shape);
+  if (n != 0 && data == nullptr) fail_here(ErrorCode::invalid_argument, "null buffer");
   if (dtype.is_variable_string()) {
     const auto* s = static_cast<const std::string*>(data);
     v.strings.assign(s, s + n);

@@ -1,6 +1,7 @@
 #include "core/dataset_layout.hpp"
 
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "array/convert.hpp"
@@ -8,6 +9,7 @@
 #include "codec/filter.hpp"
 #include "core/fail.hpp"
 #include "core/vlen_elements.hpp"
+#include "core/vlen_fill.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -48,7 +50,8 @@ void check_chunks(const Shape& shape, const Shape& max_shape, const Shape& chunk
 
 }  // namespace
 
-NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const DatasetOptions& o) {
+NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const DatasetOptions& o,
+                              const VlenFill* stored_fill) {
   // Variable-length values are stored as handles into the dataset's VlenHeap.
   const std::size_t es = stored_size(dtype);
   if (shape.size() > max_rank) {
@@ -68,10 +71,15 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
     }
   }
   std::vector<std::byte> fill(es, std::byte{0});
-  if (o.fill_type()) {
-    if (o.fill_type()->has_vlen() || dtype.has_vlen()) {
-      fail(ErrorCode::unsupported, "variable-length fill values are not supported");
-    }
+  // Vlen fill values: the layout is wrapped to own their bytes (core/vlen_fill.hpp).
+  std::optional<VlenFill> vlen_fill;
+  if (stored_fill || (o.fill_type() && (o.fill_type()->has_vlen() || dtype.has_vlen()))) {
+    vlen_fill = stored_fill
+                    ? *stored_fill
+                    : convert_vlen_fill(*o.fill_type(), o.fill_bytes(), o.fill_objects(), dtype);
+    mark_fill_ids(dtype, *vlen_fill);
+    fill = vlen_fill->element;
+  } else if (o.fill_type()) {
     std::string why = conversion_problem(*o.fill_type(), dtype);
     if (!why.empty()) {
       fail(ErrorCode::type_mismatch, "fill value of type " + o.fill_type()->name() +
@@ -79,11 +87,15 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
     }
     convert(*o.fill_type(), dtype, o.fill_bytes().data(), fill.data(), 1);
   }
+  const auto wrap = [&](std::unique_ptr<Layout> l) {
+    return vlen_fill ? make_vlen_fill_layout(std::move(l), std::move(vlen_fill->objects))
+                     : std::move(l);
+  };
   std::vector<FilterSpec> specs = filter_specs(o);
   bool chunked = o.chunks() || !specs.empty() || out.max_shape != shape;
   if (!chunked) {
     if (o.cache_bytes()) fail(ErrorCode::invalid_argument, "cache_bytes needs a chunked dataset");
-    out.layout = make_contiguous_layout(shape, es, std::move(fill));
+    out.layout = wrap(make_contiguous_layout(shape, es, std::move(fill)));
     return out;
   }
   if (shape.empty()) {
@@ -103,7 +115,7 @@ NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const Data
   }
   std::uint64_t chunk_bytes = element_count(chunks) * es;
   auto pipeline = std::make_shared<const FilterPipeline>(std::move(specs), es, chunk_bytes);
-  out.layout = make_chunked_layout(shape, chunks, es, std::move(fill), std::move(pipeline));
+  out.layout = wrap(make_chunked_layout(shape, chunks, es, std::move(fill), std::move(pipeline)));
   return out;
 }
 

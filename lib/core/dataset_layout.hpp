@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "core/vlen_fill.hpp"
 #include "h5mem/dtype.hpp"
 #include "h5mem/options.hpp"
 #include "h5mem/shape.hpp"
@@ -18,7 +19,10 @@ struct NewLayout {
 // Validates `options` for a dataset of `dtype` and `shape` and builds its layout: contiguous
 // unless chunks, a max_shape other than the shape, or a filter is requested (then chunked,
 // guessing a chunk shape if none is given). Throws invalid_argument / out_of_range /
-// type_mismatch / unsupported without file context.
-NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const DatasetOptions& options);
+// type_mismatch / unsupported without file context. `stored_fill`, when given, is a fill
+// value holding vlen data already in `dtype`'s stored form (the file reader's), used instead
+// of the options' one.
+NewLayout make_dataset_layout(const DType& dtype, const Shape& shape, const DatasetOptions& options,
+                              const VlenFill* stored_fill = nullptr);
 
 }  // namespace h5mem::detail

@@ -6,7 +6,10 @@
 
 #include "array/convert.hpp"
 #include "core/dataset_access.hpp"
+#include "core/dataset_nested.hpp"
 #include "core/utf8.hpp"
+#include "core/vlen_elements.hpp"
+#include "core/vlen_fill.hpp"
 #include "h5mem/dataset.hpp"
 
 namespace h5mem {
@@ -28,12 +31,14 @@ void check_vlen_types(const DatasetNode& ds, const DType& mem_base, bool writing
     // Vlen data nested in compounds and arrays moves through read_raw / write_raw.
     detail::fail(ErrorCode::type_mismatch, "dataset type " + ds.dtype.name() + " is not variable-length");
   }
-  if (ds.dtype.is_variable_string() != mem_base.is_variable_string()) {
+  // A string dataset takes characters (mem_base a vlen string); a sequence dataset takes its
+  // items, which are vlen strings themselves for a sequence of strings.
+  const DType& items = ds.dtype.is_variable_string() ? ds.dtype : ds.dtype.base();
+  if (items.is_variable_string() != mem_base.is_variable_string()) {
     detail::fail(ErrorCode::type_mismatch, "cannot convert between " + ds.dtype.name() +
                                                " and a buffer of " + mem_base.name());
   }
   if (!mem_base.is_variable_string()) {
-    if (mem_base.has_vlen()) detail::fail(ErrorCode::unsupported, "nested variable-length buffers");
     if (writing) {
       detail::check_conversion(mem_base, ds.dtype.base());
     } else {
@@ -46,6 +51,61 @@ void check_count(std::uint64_t expected, std::uint64_t n) {
   if (n != expected) {
     detail::fail(ErrorCode::type_mismatch, "the selection has " + std::to_string(expected) +
                                                " element(s) but the buffer has " + std::to_string(n));
+  }
+}
+
+// A vlen sequence of vlen data: each value's items are stored elements of the base (with
+// handles of their own), written through the nested path so every value is freed with them.
+void write_items_with_vlen(DatasetNode& ds, detail::FileImage& img,
+                           const detail::SelectionPlan& plan, const DType& mem_base,
+                           std::span<const VlenView> elements) {
+  const DType& base = ds.dtype.base();
+  const std::size_t item = detail::stored_size(base);
+  const bool utf8 = img.validate_utf8.load();
+  detail::write_stored(ds, img, plan, [&](std::byte* stored, const detail::VlenAdd& add) {
+    std::vector<std::byte> items;
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+      const VlenView& e = elements[i];
+      VlenHandle h;
+      if (e.count != 0) {
+        items.assign(e.count * item, std::byte{0});
+        detail::store_elements(mem_base, static_cast<const std::byte*>(e.data), base, items.data(),
+                               e.count, add, utf8);
+        h = add(items, e.count);
+      }
+      std::memcpy(stored + i * sizeof h, &h, sizeof h);
+    }
+  });
+}
+
+// Calls `sink` with each value's items loaded into constructed memory-form items of mem_base.
+void read_items_with_vlen(const DatasetNode& ds, std::span<const VlenHandle> handles,
+                          const DType& mem_base, const Selection::VlenSink& sink) {
+  const DType& base = ds.dtype.base();
+  const auto get = [&](const VlenHandle& h) { return detail::vlen_value(ds, h.id); };
+  std::vector<std::byte> items;
+  for (std::uint64_t i = 0; i < handles.size(); ++i) {
+    const VlenHandle& h = handles[i];
+    if (h.count == 0) {
+      sink(i, nullptr, 0);
+      continue;
+    }
+    auto bytes = get(h);
+    if (bytes.size() != h.count * detail::stored_size(base)) {
+      detail::fail(ErrorCode::corruption, "variable-length element " + std::to_string(i) + " has " +
+                                              std::to_string(bytes.size()) + " bytes for " +
+                                              std::to_string(h.count) + " item(s)");
+    }
+    items.assign(h.count * mem_base.size(), std::byte{0});
+    detail::construct_memory_form(mem_base, items.data(), h.count);
+    try {
+      detail::load_elements(base, bytes.data(), mem_base, items.data(), h.count, get);
+      sink(i, items.data(), h.count);
+    } catch (...) {
+      detail::destroy_memory_form(mem_base, items.data(), h.count);
+      throw;
+    }
+    detail::destroy_memory_form(mem_base, items.data(), h.count);
   }
 }
 
@@ -68,6 +128,10 @@ void Selection::write_vlen_raw(const DType& mem_base, std::span<const VlenView> 
                                                         " is not valid UTF-8 (byte " + std::to_string(bad) + ")");
         }
       }
+    }
+    if (!is_str && base.has_vlen()) {
+      write_items_with_vlen(ds, img, plan, mem_base, elements);
+      return;
     }
     auto io = detail::io_of(img);
     const std::size_t n = elements.size();
@@ -128,6 +192,10 @@ void Selection::read_vlen_raw(const DType& mem_base, const VlenSink& sink) const
     auto io = detail::io_of(img);
     std::vector<VlenHandle> handles(plan.n_elements);
     ds.layout->read(plan, reinterpret_cast<std::byte*>(handles.data()), io);
+    if (!is_str && base.has_vlen()) {
+      read_items_with_vlen(ds, handles, mem_base, sink);
+      return;
+    }
     std::vector<std::byte> conv;
     for (std::uint64_t i = 0; i < handles.size(); ++i) {
       const VlenHandle& h = handles[i];
@@ -135,7 +203,7 @@ void Selection::read_vlen_raw(const DType& mem_base, const VlenSink& sink) const
         sink(i, nullptr, 0);
         continue;
       }
-      auto bytes = ds.vlen->get(h.id);
+      auto bytes = detail::vlen_value(ds, h.id);
       if (bytes.size() != h.count * base.size()) {
         detail::fail(ErrorCode::corruption, "variable-length element " + std::to_string(i) + " has " +
                                                 std::to_string(bytes.size()) + " bytes for " +

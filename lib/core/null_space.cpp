@@ -36,7 +36,6 @@ void AttributeSet::set_null(std::string_view name, const DType& dtype) const {
   };
   try {
     detail::check_name(name, "attribute name");
-    detail::check_vlen_nesting(dtype, "attributes");
   } catch (const Error& e) {
     fail_here(e.code(), e.what());
   }

@@ -1,11 +1,13 @@
 #include "core/vlen_elements.hpp"
 
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "array/convert.hpp"
 #include "core/fail.hpp"
 #include "core/utf8.hpp"
+#include "h5mem/options.hpp"
 
 namespace h5mem::detail {
 namespace {
@@ -20,10 +22,10 @@ void collect_slots(const DType& t, std::size_t at, std::vector<VlenSlot>& out) {
   if (!t.has_vlen()) return;
   switch (t.type_class()) {
     case TypeClass::string:
-      out.push_back({at, 1});
+      out.push_back({at, 1, nullptr});
       return;
     case TypeClass::vlen:
-      out.push_back({at, t.base().size()});
+      out.push_back({at, stored_size(t.base()), t.base().has_vlen() ? &t.base() : nullptr});
       return;
     case TypeClass::array: {
       const std::size_t es = stored_size(t.base());
@@ -78,6 +80,28 @@ const Member& member_named(const DType& t, const std::string& name, std::size_t&
 }
 
 void load_one(const DType& s, const std::byte* in, const DType& d, std::byte* out,
+              const VlenGet& get);
+
+// A vlen value whose items hold vlen data: `count` stored items of `s` -> constructed
+// memory-form items of `d` replacing those `dst` holds.
+void load_nested(const DType& s, std::span<const std::byte> stored, std::uint64_t count,
+                 const DType& d, std::vector<std::byte>& dst, const VlenGet& get) {
+  const std::size_t ss = stored_size(s), ds = d.size();
+  std::vector<std::byte> fresh(static_cast<std::size_t>(count * ds));
+  construct_memory_form(d, fresh.data(), count);
+  try {
+    for (std::uint64_t i = 0; i < count; ++i) {
+      load_one(s, stored.data() + i * ss, d, fresh.data() + i * ds, get);
+    }
+  } catch (...) {
+    destroy_memory_form(d, fresh.data(), count);
+    throw;
+  }
+  destroy_memory_form(d, dst.data(), dst.size() / ds);
+  dst = std::move(fresh);  // the objects stay where they were built
+}
+
+void load_one(const DType& s, const std::byte* in, const DType& d, std::byte* out,
               const VlenGet& get) {
   if (!s.has_vlen()) {
     convert(s, d, in, out, 1);
@@ -92,9 +116,11 @@ void load_one(const DType& s, const std::byte* in, const DType& d, std::byte* ou
     }
     case TypeClass::vlen: {
       const VlenHandle h = handle_at(in);
-      auto bytes = value_of(h, s.base().size(), get);
+      auto bytes = value_of(h, stored_size(s.base()), get);
       auto& dst = reinterpret_cast<VlenBytes*>(out)->bytes;
-      if (s.base() == d.base()) {
+      if (d.base().has_vlen()) {
+        load_nested(s.base(), bytes, h.count, d.base(), dst, get);
+      } else if (s.base() == d.base()) {
         dst.assign(bytes.begin(), bytes.end());
       } else {
         dst.resize(static_cast<std::size_t>(h.count * d.base().size()));
@@ -165,7 +191,15 @@ void store_one(const DType& s, const std::byte* in, const DType& d, std::byte* o
       }
       const std::uint64_t count = src.size() / item;
       VlenHandle h;
-      if (count && s.base() == d.base()) {
+      if (count && d.base().has_vlen()) {
+        // Items holding vlen data: theirs are stored first, then the items with their handles.
+        const std::size_t ds = stored_size(d.base());
+        std::vector<std::byte> items(static_cast<std::size_t>(count * ds));
+        for (std::uint64_t i = 0; i < count; ++i) {
+          store_one(s.base(), src.data() + i * item, d.base(), items.data() + i * ds, st);
+        }
+        h = st.add(items, count);
+      } else if (count && s.base() == d.base()) {
         h = st.add(src, count);
       } else if (count) {
         st.scratch.resize(static_cast<std::size_t>(count * d.base().size()));
@@ -235,24 +269,68 @@ std::vector<VlenSlot> vlen_slots(const DType& t) {
   return out;
 }
 
-void check_vlen_nesting(const DType& t, const std::string& what) {
+void check_vlen_nesting(const DType&, const std::string&) {
+  // Every nesting has a stored form now (a vlen value's items may hold handles themselves).
+}
+
+void construct_memory_form(const DType& t, std::byte* p, std::uint64_t n) {
   if (!t.has_vlen()) return;
-  switch (t.type_class()) {
-    case TypeClass::vlen:
-      if (t.base().has_vlen()) {
-        fail(ErrorCode::unsupported, what + " of type " + t.name() +
-                                         ": variable-length sequences of variable-length data "
-                                         "are not supported");
+  std::uint64_t done = 0;
+  try {
+    for (; done < n; ++done) {
+      std::byte* e = p + done * t.size();
+      switch (t.type_class()) {
+        case TypeClass::string:
+          new (e) std::string();
+          break;
+        case TypeClass::vlen:
+          new (e) VlenBytes();
+          break;
+        case TypeClass::array:
+          construct_memory_form(t.base(), e, array_count(t));
+          break;
+        default: {
+          std::size_t k = 0;
+          try {
+            for (; k < t.members().size(); ++k) {
+              construct_memory_form(*t.members()[k].type, e + t.members()[k].offset, 1);
+            }
+          } catch (...) {
+            while (k > 0) {
+              --k;
+              destroy_memory_form(*t.members()[k].type, e + t.members()[k].offset, 1);
+            }
+            throw;
+          }
+        }
       }
-      return;
-    case TypeClass::array:
-      check_vlen_nesting(t.base(), what);
-      return;
-    case TypeClass::compound:
-      for (const Member& m : t.members()) check_vlen_nesting(*m.type, what);
-      return;
-    default:
-      return;
+    }
+  } catch (...) {
+    destroy_memory_form(t, p, done);
+    throw;
+  }
+}
+
+void destroy_memory_form(const DType& t, std::byte* p, std::uint64_t n) noexcept {
+  if (!t.has_vlen()) return;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::byte* e = p + i * t.size();
+    switch (t.type_class()) {
+      case TypeClass::string:
+        reinterpret_cast<std::string*>(e)->~basic_string();
+        break;
+      case TypeClass::vlen: {
+        auto* v = reinterpret_cast<VlenBytes*>(e);
+        destroy_memory_form(t.base(), v->bytes.data(), v->bytes.size() / t.base().size());
+        v->~VlenBytes();
+        break;
+      }
+      case TypeClass::array:
+        destroy_memory_form(t.base(), e, array_count(t));
+        break;
+      default:
+        for (const Member& m : t.members()) destroy_memory_form(*m.type, e + m.offset, 1);
+    }
   }
 }
 
@@ -271,6 +349,35 @@ void store_elements(const DType& src, const std::byte* mem, const DType& dst, st
   StoreState st{add, validate_utf8, 0, {}};
   for (; st.element < n; ++st.element) {
     store_one(src, mem + st.element * src.size(), dst, stored + st.element * ss, st);
+  }
+}
+
+void store_fill_value(const DType& type, const void* value, std::vector<std::byte>& stored,
+                      std::vector<std::vector<std::byte>>& objects) {
+  stored.assign(stored_size(type), std::byte{0});
+  objects.clear();
+  store_elements(
+      type, static_cast<const std::byte*>(value), type, stored.data(), 1,
+      [&](std::span<const std::byte> bytes, std::uint64_t count) {
+        objects.emplace_back(bytes.begin(), bytes.end());
+        return VlenHandle{count, objects.size()};
+      },
+      true);
+}
+
+void for_each_handle_deep(const DType& t, const std::byte* stored, std::uint64_t n,
+                          const VlenGet& get, const std::function<void(const VlenHandle&)>& fn) {
+  const std::vector<VlenSlot> slots = vlen_slots(t);
+  const std::size_t es = stored_size(t);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    for (const VlenSlot& s : slots) {
+      const VlenHandle h = handle_at(stored + i * es + s.offset);
+      if (h.count == 0 && h.id == 0) continue;
+      fn(h);
+      if (s.base && h.count != 0) {
+        for_each_handle_deep(*s.base, value_of(h, s.base_size, get).data(), h.count, get, fn);
+      }
+    }
   }
 }
 

@@ -28,13 +28,16 @@ std::vector<std::size_t> stored_offsets(const DType& t);
 // One vlen value's slot in a stored element.
 struct VlenSlot {
   std::size_t offset;     // of the 16-byte slot in the stored element
-  std::size_t base_size;  // bytes per item (1 for strings)
+  std::size_t base_size;  // stored bytes per item (1 for strings)
+  // The item type when items hold vlen data themselves (their stored form then holds
+  // handles too), else null. Points into the type vlen_slots() was given.
+  const DType* base;
 };
 // Every vlen slot of one stored element of `t`, in increasing offset order.
 std::vector<VlenSlot> vlen_slots(const DType& t);
 
-// Throws Error(unsupported) if `t` holds a vlen sequence whose base holds vlen data
-// (vlen of vlen has no stored form here). `what` names the place in the message.
+// Kept for its callers: every nesting of vlen data has a stored form now (a vlen value whose
+// items hold vlen data stores them with handles to further values), so nothing is rejected.
 void check_vlen_nesting(const DType& t, const std::string& what);
 
 // The bytes of a stored value (called only for count > 0).
@@ -52,6 +55,11 @@ void load_elements(const DType& src, const std::byte* stored, const DType& dst, 
 // a UTF-8 vlen string that is not valid UTF-8 raises invalid_argument (naming the element).
 void store_elements(const DType& src, const std::byte* mem, const DType& dst, std::byte* stored,
                     std::uint64_t n, const VlenAdd& add, bool validate_utf8);
+
+// Calls fn for every non-empty handle in `n` stored elements of `t` and, depth first, in the
+// values they name whose items hold vlen data (read through `get`).
+void for_each_handle_deep(const DType& t, const std::byte* stored, std::uint64_t n,
+                          const VlenGet& get, const std::function<void(const VlenHandle&)>& fn);
 
 // Calls fn for every non-empty handle in `n` stored elements (slots from vlen_slots()).
 void for_each_handle(std::span<const VlenSlot> slots, std::size_t element_size,

@@ -175,6 +175,18 @@ def file_tid(s):
     raise ValueError(k)
 
 
+def is_deep(s):
+    """A vlen sequence whose items hold vlen data, anywhere in spec `s`."""
+    k = s["k"]
+    if k == "vlen":
+        return has_vlen(s["base"]) or is_deep(s["base"])
+    if k == "array":
+        return is_deep(s["base"])
+    if k == "compound":
+        return any(is_deep(m[2]) for m in s["members"])
+    return False
+
+
 def is_vlen(s):
     return s["k"] in ("vstr", "vlen")
 
@@ -220,6 +232,10 @@ def make_dcpl(d, tid):
         dcpl.set_fletcher32()
     if d["fill"]:
         dcpl.set_fill_value(np.frombuffer(bytes.fromhex(d["fill"]), dtype=np_dtype(d["dtype"])).copy())
+    if d.get("vfill") is not None and d["dtype"]["k"] == "vstr":
+        # h5py cannot pass a vlen sequence fill value (numpy holds objects, libhdf5 wants hvl_t):
+        # only strings get one; the twin's data is written in full either way.
+        dcpl.set_fill_value(np.array(d["vfill"].encode(), dtype=h5py.string_dtype()))
     return dcpl
 
 
@@ -299,13 +315,22 @@ def check_dataset(f, d, label):
         raw_fill = np.zeros((1,), dtype=np_dtype(s))
         ds.id.get_create_plist().get_fill_value(raw_fill)
         check(raw_fill.tobytes().hex() == d["fill"], where + ": fill value %s" % raw_fill.tobytes().hex())
+    if d.get("vfill") is not None and s["k"] == "vstr":
+        check(ds.fillvalue == d["vfill"].encode(), where + ": fill value %r" % (ds.fillvalue,))
+    elif d.get("vfill") is not None:
+        # h5py's fillvalue corrupts memory for vlen sequences: h5dump prints it instead.
+        # (of the file itself: the writable copy is open and locked)
+        original = f.filename[:-3] if f.filename.endswith(".rw") else f.filename
+        rc, out = run(["h5dump", "-H", "-p", "-d", d["path"], original])
+        want = "VALUE  (%s)" % ", ".join(str(x) for x in d["vfill"])
+        check(rc == 0 and want in out, where + ": fill value not %s in %s" % (want, out[-300:]))
     n = count(d["shape"])
     try:
         if s["k"] == "vstr":
             got = ds.asstr()[()] if n else []
             got = [got] if d["shape"] is None else list(np.asarray(got).reshape(-1))
             check(got == d["data"], where + ": values differ")
-        elif has_vlen(s) and s["k"] != "vlen":
+        elif has_vlen(s) and (s["k"] != "vlen" or has_vlen(s["base"])):
             vals = np.asarray(ds[()])
             vals = vals.reshape((n,) + (tuple(s["dims"]) if s["k"] == "array" else ()))
             got = [to_json(s, x) for x in vals] if n else []
@@ -356,8 +381,22 @@ def check_attr(f, a, label):
 
 
 def check_file(path, case, label):
+    if any(d.get("vfill") is not None for d in case["datasets"]):
+        # libhdf5 1.10 reads unallocated chunks of a partly written dataset with a vlen fill
+        # value only with write intent: check a copy opened read-write.
+        copy = path + ".rw"
+        shutil.copyfile(path, copy)
+        try:
+            check_opened(copy, "r+", case, label)
+        finally:
+            os.remove(copy)
+        return
+    check_opened(path, "r", case, label)
+
+
+def check_opened(path, mode, case, label):
     try:
-        f = h5py.File(path, "r")
+        f = h5py.File(path, mode)
     except Exception as e:  # noqa: BLE001
         check(False, "%s: h5py cannot open: %s" % (label, e))
         return
@@ -463,11 +502,17 @@ def main():
                 label = "%s.%s" % (name, fmt)
                 ours = os.path.join(tmp, label + ".h5")
                 check_file(ours, case, label)
-                # h5dump and h5diff have no LZF filter (h5py registers its own): headers only.
-                no_lzf = not any(d["lzf"] for d in case["datasets"])
+                # h5dump and h5diff have no LZF filter (h5py registers its own), and libhdf5
+                # reads the unallocated chunks of a dataset with a vlen fill value only with
+                # write intent (h5py checks those values in a writable copy): headers only.
+                no_lzf = not any(d["lzf"] or d.get("vfill") is not None for d in case["datasets"])
                 rc, out = run(["h5dump"] + ([] if no_lzf else ["-H"]) + [ours])
                 check(rc == 0, "%s: h5dump failed: %s" % (label, out[-500:]))
                 ref = os.path.join(tmp, label + ".ref.h5")
+                if any(is_deep(x["dtype"]) for x in case["datasets"] + case["attrs"]):
+                    # h5py reads vlen sequences of vlen data but cannot write them (no
+                    # conversion from numpy objects): values are checked above, no twin.
+                    continue
                 try:
                     write_reference(ref, case, libver)
                 except Exception as e:  # noqa: BLE001

@@ -13,6 +13,7 @@ import ctypes
 import ctypes.util
 import json
 import os
+import shutil
 import sys
 
 import h5py
@@ -185,14 +186,18 @@ def nested_value(v, t, n):
     return [json_of(t, x) for x in items]
 
 
-def describe_dataset(d):
+def describe_dataset(d, nested=None):
+    """`nested`: the expected values when h5py cannot read them (see deep_vlen_file)."""
     t = d.id.get_type()
     dims, maxd = shape_of(d.id.get_space())
     e = {"kind": "dataset", "dtype": tname(t), "shape": dims, "maxshape": maxd,
          "chunks": list(d.chunks) if d.chunks else None}
-    if d.id.get_space().get_simple_extent_type() == h5py.h5s.NULL or 0 in dims:
+    if nested is not None:
+        e["nested"] = nested
+    elif d.id.get_space().get_simple_extent_type() == h5py.h5s.NULL or 0 in dims:
         e["data"] = payload(b"")
-    elif has_vlen(t) and t.get_class() in (h5t.COMPOUND, h5t.ARRAY):
+    elif has_vlen(t) and (t.get_class() in (h5t.COMPOUND, h5t.ARRAY) or
+                          (t.get_class() == h5t.VLEN and has_vlen(t.get_super()))):
         e["nested"] = nested_value(d[()], t, int(np.prod(dims)))
     elif has_vlen(t):
         e.update(vlen_value(d[()], t))
@@ -206,16 +211,31 @@ def describe_dataset(d):
     return e
 
 
-def describe_file(name, fmt, notes=(), expect_error=None):
-    """Walks the file with h5py and records every group/dataset reachable by hard links."""
+def describe_file(name, fmt, notes=(), expect_error=None, writable_copy=False, given=None):
+    """Walks the file with h5py and records every group/dataset reachable by hard links.
+    With writable_copy, h5py reads a copy opened read-write (libhdf5 1.10 cannot read
+    unallocated chunks of a partly written dataset with a vlen fill value read-only: "no
+    write intent on file"), so the fixture itself stays as written."""
     path = os.path.join(OUT, name)
+    if writable_copy and not expect_error:
+        copy = path + ".rw"
+        shutil.copyfile(path, copy)
+        try:
+            _describe(path, copy, name, fmt, notes, "r+", given=given)
+        finally:
+            os.remove(copy)
+        return
+    _describe(path, path, name, fmt, notes, "r", expect_error, given)
+
+
+def _describe(path, read_path, name, fmt, notes, mode, expect_error=None, given=None):
     entry = {"file": name, "format": fmt, "objects": {}, "notes": list(notes)}
     if expect_error:
         entry["error"] = expect_error
         MANIFEST["files"].append(entry)
         return
     first_path = {}
-    with h5py.File(path, "r") as f:
+    with h5py.File(read_path, mode) as f:
         def visit(g, gpath):
             members = []
             for n in g:
@@ -246,7 +266,7 @@ def describe_file(name, fmt, notes=(), expect_error=None):
                 if isinstance(obj, h5py.Group):
                     visit(obj, p)
                 else:
-                    de = describe_dataset(obj)
+                    de = describe_dataset(obj, (given or {}).get(p))
                     de["attrs"] = attrs_of(obj)
                     entry["objects"][p] = de
             entry["objects"][gpath] = {"kind": "group", "members": sorted(members), "attrs": attrs_of(g)}
@@ -423,7 +443,117 @@ def nested_vlen_file(fmt):
         f["events"].attrs["names"] = e[["id", "name"]]
         # numpy's view of some fields keeps their offsets: libhdf5 stores them unpacked.
         f.create_dataset("names", data=e[["id", "samples"]])
+        f.create_dataset("names_chunked", data=e[["id", "name"]], chunks=(2,), compression="gzip",
+                         shuffle=True)
     describe_file(name, fmt)
+
+
+def vlen_fill_dataset(parent, name, fill, shape, chunks=None, maxshape=None):
+    """A vlen string dataset with a fill value (h5py's fillvalue=b"..."), through the low-level
+    API: libhdf5 keeps the fill as a global heap object that the fill value message refers to."""
+    dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    dcpl.set_fill_value(np.array(fill.encode(), dtype=h5py.string_dtype()))
+    if chunks:
+        dcpl.set_chunk(chunks)
+    tid = h5t.C_S1.copy()
+    tid.set_size(h5t.VARIABLE)
+    tid.set_cset(h5t.CSET_UTF8)
+    maxshape = tuple(h5py.h5s.UNLIMITED if m is None else m for m in (maxshape or shape))
+    space = h5py.h5s.create_simple(shape, maxshape)
+    return h5py.Dataset(h5py.h5d.create(parent.id, name.encode(), tid, space, dcpl=dcpl))
+
+
+def vlen_fill_file(fmt):
+    """Vlen string fill values: unwritten contiguous and chunked datasets, partly written ones
+    and a resized one (the new elements read as the fill)."""
+    name = "%s_vlen_fill.h5" % fmt
+    with new_file(name, fmt) as f:
+        vlen_fill_dataset(f, "unwritten", "abc", (4,))
+        vlen_fill_dataset(f, "unwritten_chunked", "fill \u00e9", (5,), chunks=(2,))
+        d = vlen_fill_dataset(f, "partial", "-", (6,), chunks=(4,), maxshape=(None,))
+        d[1] = "one"
+        d.resize((10,))
+        d = vlen_fill_dataset(f, "written", "zz", (3,))
+        d[0] = "x"
+        d = vlen_fill_dataset(f, "empty_fill", "", (2,), chunks=(1,))
+        d[1] = "y"
+    describe_file(name, fmt, writable_copy=True)
+
+
+class HvlT(ctypes.Structure):
+    """libhdf5's hvl_t: one vlen sequence in memory."""
+    _fields_ = [("len", ctypes.c_size_t), ("p", ctypes.c_void_p)]
+
+
+class NamedC(ctypes.Structure):
+    _fields_ = [("id", ctypes.c_int32), ("name", ctypes.c_char_p)]
+
+
+def libhdf5():
+    return ctypes.CDLL(ctypes.util.find_library("hdf5_serial") or "libhdf5_serial.so")
+
+
+def deep_vlen_file(fmt):
+    """Vlen sequences of vlen data: of vlen int32, of vlen strings and of compounds with a
+    string, in datasets (contiguous and chunked + gzip) and an attribute. h5py reads them but
+    cannot write them (no conversion path from numpy objects), so the data goes through
+    libhdf5's H5Dwrite/H5Awrite with hvl_t buffers built with ctypes."""
+    name = "%s_deep_vlen.h5" % fmt
+    lib = libhdf5()
+    keep = []
+
+    def carr(ctype, vals):
+        a = (ctype * max(len(vals), 1))(*vals)
+        keep.append(a)
+        return a
+
+    def hv(ctype, vals):
+        return HvlT(len(vals), ctypes.cast(carr(ctype, vals), ctypes.c_void_p) if vals else None)
+
+    def write(obj_id, mtype, buf, attr=False):
+        h = ctypes.c_int64
+        if attr:
+            rc = lib.H5Awrite(h(obj_id.id), h(mtype.id), buf)
+        else:
+            rc = lib.H5Dwrite(h(obj_id.id), h(mtype.id), h(0), h(0), h(0), buf)
+        if rc < 0:
+            raise RuntimeError("H5Dwrite/H5Awrite failed")
+
+    vstr = h5t.C_S1.copy()
+    vstr.set_size(h5t.VARIABLE)
+    vstr.set_cset(h5t.CSET_UTF8)
+    ints = [[[1, 2], []], [], [[7], [-3, 4, 5]]]
+    words = [["ab", "c"], [], ["", "h\u00e9llo", "z" * 300]]
+    named = [[(1, "one"), (2, "")], [(3, "three")], []]
+    with new_file(name, fmt) as f:
+        vvi_m = h5t.vlen_create(h5t.vlen_create(h5t.NATIVE_INT32))
+        vvi_buf = carr(HvlT, [HvlT(len(r), ctypes.cast(carr(HvlT, [hv(ctypes.c_int32, x) for x in r]),
+                                                       ctypes.c_void_p) if r else None)
+                              for r in ints])
+        vvs_buf = carr(HvlT, [hv(ctypes.c_char_p, [w.encode() for w in r]) for r in words])
+        named_m = h5t.create(h5t.COMPOUND, ctypes.sizeof(NamedC))
+        named_m.insert(b"id", NamedC.id.offset, h5t.NATIVE_INT32)
+        named_m.insert(b"name", NamedC.name.offset, vstr)
+        named_buf = carr(HvlT, [hv(NamedC, [NamedC(i, n.encode()) for i, n in r]) for r in named])
+        for suffix, dcpl in (("", None), ("_chunked", h5py.h5p.create(h5py.h5p.DATASET_CREATE))):
+            if dcpl is not None:
+                dcpl.set_chunk((2,))
+                dcpl.set_deflate(4)
+            space = h5py.h5s.create_simple((3,))
+            d = h5py.h5d.create(f.id, ("vvi" + suffix).encode(),
+                                h5t.vlen_create(h5t.vlen_create(h5t.STD_I32LE)), space, dcpl=dcpl)
+            write(d, vvi_m, vvi_buf)
+            d = h5py.h5d.create(f.id, ("vvs" + suffix).encode(), h5t.vlen_create(vstr), space,
+                                dcpl=dcpl)
+            write(d, h5t.vlen_create(vstr), vvs_buf)
+            d = h5py.h5d.create(f.id, ("named" + suffix).encode(), h5t.vlen_create(named_m), space,
+                                dcpl=dcpl)
+            write(d, h5t.vlen_create(named_m), named_buf)
+        a = h5py.h5a.create(f.id, b"words", h5t.vlen_create(vstr), h5py.h5s.create_simple((3,)))
+        write(a, h5t.vlen_create(vstr), vvs_buf, attr=True)
+    # h5py 3.7 crashes reading vlen sequences of compounds with vlen strings: as written.
+    want = [[[i, n] for i, n in r] for r in named]
+    describe_file(name, fmt, given={"/named": want, "/named_chunked": want})
 
 
 def layouts_file(fmt):
@@ -535,9 +665,23 @@ def misc_files():
         f.create_dataset("x", data=np.arange(6, dtype="<f8").reshape(2, 3))
         f.create_group("g").attrs["x"] = 1
         f.attrs["s"] = np.bytes_(b"text")
-    # (no vlen data: with 4-byte addresses a file's vlen references are 12 bytes, and the
-    # reader supports only the 16-byte form; global_heap.cpp also lacks libhdf5's 8-byte
-    # alignment of the collection header for 4-byte lengths)
+        # Vlen data: 12-byte references (4 + 4-byte address + 4) and global heap collections
+        # with 4-byte lengths (header padded to 16 bytes, 12-byte object headers).
+        f.create_dataset("vs", data=["", "a", "h\u00e9llo", "z" * 3000], dtype=h5py.string_dtype())
+        f.create_dataset("vs_chunked", data=["r%d" % i for i in range(30)],
+                         dtype=h5py.string_dtype(), chunks=(4,), compression="gzip", shuffle=True)
+        rows = np.empty(3, dtype=object)
+        rows[:] = [np.array([1, 2, 3], "<i4"), np.array([], "<i4"), np.array([-4], "<i4")]
+        f.create_dataset("vi", data=rows, dtype=h5py.vlen_dtype(np.int32))
+        et = np.dtype([("id", "<i4"), ("name", h5py.string_dtype()),
+                       ("samples", h5py.vlen_dtype(np.float32))])
+        e = np.empty(4, dtype=et)
+        for i in range(4):
+            e[i] = (i, "n%d" % i, np.arange(i, dtype=np.float32))
+        f.create_dataset("events", data=e, chunks=(3,))
+        f.create_dataset("names", data=e[["id", "samples"]])
+        f.attrs["vstrs"] = np.array(["x", "", "yz"], dtype=h5py.string_dtype())
+        f.attrs.create("rows", data=rows, dtype=h5py.vlen_dtype(np.int32))
     describe_file(name, "earliest")
     # superblock version 1: libhdf5 writes it when the chunk B-tree K is not the default;
     # h5py has no binding for H5Pset_istore_k, so it is called through ctypes.
@@ -695,6 +839,8 @@ def anonymous_type_file():
 for fmt in ("earliest", "latest"):
     dtypes_file(fmt)
     nested_vlen_file(fmt)
+    vlen_fill_file(fmt)
+    deep_vlen_file(fmt)
     layouts_file(fmt)
     groups_file(fmt)
 misc_files()

@@ -214,7 +214,9 @@ struct Manifest {
   void group(const std::string& path) { groups.push_back(quote(path)); }
 
   // Records a dataset with its stored values read back through the public API.
-  void dataset(const Dataset& ds, const DatasetOptions& o, const std::string& fill_hex = "") {
+  // `fill_hex`: a fixed-size fill value's bytes; `vfill_json`: a vlen fill value as JSON.
+  void dataset(const Dataset& ds, const DatasetOptions& o, const std::string& fill_hex = "",
+               const std::string& vfill_json = "") {
     std::ostringstream j;
     const DType t = ds.dtype();
     j << "{\"path\":" << quote(ds.path()) << ",\"dtype\":" << spec(t)
@@ -225,9 +227,12 @@ struct Manifest {
       << ",\"fletcher32\":" << (o.fletcher32_enabled() ? "true" : "false")
       << ",\"deflate\":" << (o.deflate_level() ? std::to_string(*o.deflate_level()) : "null")
       << ",\"lzf\":" << (o.lzf_enabled() ? "true" : "false")
-      << ",\"fill\":" << (fill_hex.empty() ? "null" : quote(fill_hex)) << ",\"data\":";
-    const bool nested = t.has_vlen() && (t.type_class() == TypeClass::compound ||
-                                         t.type_class() == TypeClass::array);
+      << ",\"fill\":" << (fill_hex.empty() ? "null" : quote(fill_hex))
+      << ",\"vfill\":" << (vfill_json.empty() ? "null" : vfill_json) << ",\"data\":";
+    const bool nested =
+        t.has_vlen() &&
+        (t.type_class() == TypeClass::compound || t.type_class() == TypeClass::array ||
+         (t.type_class() == TypeClass::vlen && t.base().has_vlen()));
     if (nested) {
       j << nested_json(t, ds.size(),
                        [&](std::byte* b) { ds.select({}).read_raw(t, b, ds.size()); });
@@ -306,10 +311,10 @@ std::vector<double> ramp(std::uint64_t n, double scale, double offset) {
 
 Dataset make(Group g, Manifest& m, const std::string& name, const DType& t, const Shape& shape,
              const DatasetOptions& o = {}, const std::function<void(Dataset&)>& fill = {},
-             const std::string& fill_hex = "") {
+             const std::string& fill_hex = "", const std::string& vfill_json = "") {
   Dataset ds = g.create_dataset(name, t, shape, o);
   if (fill) fill(ds);
-  m.dataset(ds, o, fill_hex);
+  m.dataset(ds, o, fill_hex, vfill_json);
   return ds;
 }
 
@@ -454,6 +459,40 @@ void case_vlen(File& f, Manifest& m) {
          for (int i = 0; i < 50; ++i) v[i].assign(static_cast<std::size_t>(i % 7), i * 0.5);
          d.write(v);
        });
+}
+
+// Vlen fill values (the fill value message refers to a global heap object), with chunks
+// never written.
+void case_vlen_fill(File& f, Manifest& m) {
+  make(f, m, "vstr_fill", DType::vlen_string(), {4}, DatasetOptions{}.fill_value("abc"), {}, "",
+       "\"abc\"");
+  make(
+      f, m, "vstr_fill_chunked", DType::vlen_string(), {10},
+      DatasetOptions{}.chunks({4}).max_shape({unlimited}).fill_value("fill \u00e9"),
+      [](Dataset& d) { d.select({Slice(1, 2)}).write(std::vector<std::string>{"one"}); }, "",
+      "\"fill \u00e9\"");
+  make(
+      f, m, "vlen_fill", DType::vlen(DType::signed_integer(4)), {6},
+      DatasetOptions{}.chunks({2}).deflate(1).fill_value(std::vector<std::int32_t>{4, -5}),
+      [](Dataset& d) {
+        d.select({Slice(2, 3)}).write(std::vector<std::vector<std::int32_t>>{{7}});
+      },
+      "", "[4,-5]");
+}
+
+// Vlen sequences of vlen data (global heap objects holding references to other objects).
+void case_deep(File& f, Manifest& m) {
+  using Words = std::vector<std::vector<std::string>>;
+  const Words w{{"ab", "c"}, {}, {"", "h\u00e9llo", std::string(300, 'z')}};
+  make(f, m, "vvs", DType::vlen(DType::vlen_string()), {3}, {}, [&](Dataset& d) { d.write(w); });
+  make(f, m, "vvs_chunked", DType::vlen(DType::vlen_string()), {3},
+       DatasetOptions{}.chunks({2}).deflate(4), [&](Dataset& d) { d.write(w); });
+  make(f, m, "vvi", DType::vlen(DType::vlen(DType::signed_integer(4))), {3}, {}, [](Dataset& d) {
+    using V = Vlen<std::int32_t>;
+    d.write(std::vector<std::vector<V>>{{V{1, 2}, V{}}, {}, {V{7}, V{-3, 4, 5}}});
+  });
+  f.attrs().set("words", w);
+  m.attr(f, "words");
 }
 
 // Vlen data nested in compounds and arrays, and vlen-sequence attributes.
@@ -711,9 +750,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string dir = argv[1];
-  const Case cases[] = {{"numeric", case_numeric}, {"types", case_types}, {"vlen", case_vlen},
-                        {"chunked", case_chunked}, {"lzf", case_lzf},     {"groups", case_groups},
-                        {"attrs", case_attrs},     {"empty", case_empty}, {"nested", case_nested}};
+  const Case cases[] = {
+      {"numeric", case_numeric},     {"types", case_types}, {"vlen", case_vlen},
+      {"chunked", case_chunked},     {"lzf", case_lzf},     {"groups", case_groups},
+      {"attrs", case_attrs},         {"empty", case_empty}, {"nested", case_nested},
+      {"vlen_fill", case_vlen_fill}, {"deep", case_deep}};
   std::ofstream manifest(dir + "/manifest.json");
   manifest << "{";
   bool first = true;

@@ -171,11 +171,8 @@ DatatypeMessage encode_type(const DType& t, Format format, int depth) {
       return m;
     }
     case TypeClass::vlen: {
-      if (t.base().has_vlen()) {
-        fail(
-            ErrorCode::unsupported,
-            "nested variable-length types are not supported by the HDF5 writer (" + t.name() + ")");
-      }
+      // A base holding vlen data is encoded as any other: its items are stored (packed,
+      // with references) inside the global heap object.
       DatatypeMessage m;
       m.version = base_version(format);
       m.type_class = DatatypeClass::variable_length;

@@ -11,11 +11,13 @@ constexpr std::string_view kCollection = "global heap collection";
 std::uint64_t align8(std::uint64_t n) {
   return (n + 7) & ~std::uint64_t{7};
 }
+// The collection header, each object header and each object's data are padded to 8 bytes
+// (libhdf5's H5HG_ALIGN): both headers take 16 bytes with 4-byte lengths too.
 std::size_t header_size(const FileSizes& s) {
-  return 8u + s.lengths;
+  return static_cast<std::size_t>(align8(8u + s.lengths));
 }
 std::size_t object_header_size(const FileSizes& s) {
-  return 8u + s.lengths;
+  return static_cast<std::size_t>(align8(8u + s.lengths));
 }
 }  // namespace
 
@@ -62,6 +64,7 @@ GlobalHeapCollection decode_global_heap_collection(const FileView& file, std::ui
     const std::uint16_t refs = r.u16();
     r.skip(4);
     const std::uint64_t size = r.length(s);
+    r.skip(object_header_size(s) - (8u + s.lengths));
     if (index == 0) break;  // free space runs to the end
     if (size > r.remaining())
       r.fail("object " + std::to_string(index) + " of " + std::to_string(size) +
@@ -109,14 +112,16 @@ std::vector<std::byte> encode_global_heap_collection(
   w.u8(1);
   w.zeros(3);
   w.length(total, sizes);
+  w.zeros(header_size(sizes) - out.size());
   std::uint16_t index = 1;
   for (const auto& o : objects) {
     w.u16(index++);
     w.u16(0);
     w.zeros(4);
     w.length(o.size(), sizes);
+    w.zeros(object_header_size(sizes) - (8u + sizes.lengths));
     w.bytes(o);
-    w.pad_to(8);
+    w.zeros(static_cast<std::size_t>(align8(o.size()) - o.size()));
   }
   const std::uint64_t free = total - out.size();
   if (free >= object_header_size(sizes)) {
@@ -124,6 +129,7 @@ std::vector<std::byte> encode_global_heap_collection(
     w.u16(0);
     w.zeros(4);
     w.length(free, sizes);
+    w.zeros(object_header_size(sizes) - (8u + sizes.lengths));
   }
   w.zeros(static_cast<std::size_t>(total - out.size()));
   return out;

@@ -49,17 +49,8 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
   if (read_scale_attribute(ctx, m, dt, node)) return;
   if (dt.has_vlen() && !dt.is_variable_string()) {
     // Vlen data holding object references (other than the DIMENSION_LIST taken above) would
-    // keep file addresses; a vlen of vlen data has no stored form; references other than
-    // 16 bytes (files with 4-byte addresses) do not fit its handles.
+    // keep file addresses.
     std::string why = dtype_has_reference(dt) ? "references in variable-length data" : "";
-    if (vlen_ref_size(ctx) != kVlenHandleSize) {
-      why = "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes";
-    }
-    try {
-      check_vlen_nesting(dt, "attribute");
-    } catch (const Error& e) {
-      why = e.what();
-    }
     if (!why.empty()) {
       ctx.note(path.empty() ? "/" : path,
                "attribute \"" + m.name + "\" of type " + dt.name() + " skipped: " + why);
@@ -82,15 +73,9 @@ void add_attribute(ReaderContext& ctx, AttributeMessage m, Node& node, const std
   if (dt.is_variable_string()) {
     v.strings = refs_to_strings(ctx, data, n);
   } else if (dt.has_vlen()) {
-    // Compounds with vlen members may be laid out unpacked (libhdf5 from C structs).
-    std::vector<std::byte> packed;
-    if (m.datatype.size != stored_size(dt)) {
-      packed = repack_to_stored(m.datatype, dt, data, n);
-      data = packed;
-    }
-    v.bytes.resize(data.size());
-    refs_to_stored(
-        ctx, data, n, dt,
+    v.bytes.resize(static_cast<std::size_t>(n * stored_size(dt)));
+    file_to_stored(
+        ctx, m.datatype, dt, data, n,
         [&v](std::span<const std::byte> bytes, std::uint64_t count) {
           v.vlen_objects.emplace_back(bytes.begin(), bytes.end());
           return VlenHandle{count, v.vlen_objects.size()};

@@ -5,6 +5,7 @@
 
 #include "core/dataset_layout.hpp"
 #include "core/fail.hpp"
+#include "core/vlen_fill.hpp"
 #include "core/vlen_heap.hpp"
 #include "format/hdf5/dtype_map.hpp"
 #include "format/hdf5/messages/dataspace.hpp"
@@ -89,9 +90,29 @@ std::vector<std::byte> fill_bytes(const ReaderContext& ctx, const ObjectHeader& 
   return {};
 }
 
-void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, std::uint64_t es,
-                 bool filtered, const std::string& path) {
-  std::uint64_t chunk_bytes = es;
+// A fill value message's value for a type with vlen data: references to global heap objects
+// (libhdf5 converts the fill value to its file form), as a stored element and its objects.
+VlenFill read_vlen_fill(ReaderContext& ctx, const DatatypeMessage& ftype, const DType& dt,
+                        const std::vector<std::byte>& fill) {
+  if (fill.size() != ftype.size) {
+    fail(ErrorCode::corruption,
+         std::to_string(fill.size()) + " bytes for a " + std::to_string(ftype.size) + "-byte type");
+  }
+  VlenFill out;
+  out.element.resize(stored_size(dt));
+  file_to_stored(
+      ctx, ftype, dt, fill, 1,
+      [&out](std::span<const std::byte> bytes, std::uint64_t count) {
+        out.objects.emplace_back(bytes.begin(), bytes.end());
+        return VlenHandle{count, out.objects.size()};
+      },
+      out.element.data());
+  return out;
+}
+
+void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm,
+                 const DatatypeMessage& ftype, bool filtered, const std::string& path) {
+  std::uint64_t chunk_bytes = ftype.size;
   for (std::uint64_t d : lm.chunk_dims) chunk_bytes *= d;  // make_dataset_layout bounded it
   ChunkIndexInfo info;
   info.kind = static_cast<ChunkIndexKind>(lm.index_type);
@@ -106,7 +127,7 @@ void load_chunks(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& lm, s
         ctx.view.at(c.entry.address, c.entry.size, "chunk").bytes(c.entry.size);
     try {
       if (ds.vlen) {
-        load_vlen_chunk(ctx, ds, c, stored);
+        load_vlen_chunk(ctx, ds, ftype, c, stored);
       } else {
         ds.layout->load_chunk(c.coord, stored, c.entry.filter_mask, ctx.image.budget, ctx.owner);
       }
@@ -145,14 +166,8 @@ void load_contiguous(ReaderContext& ctx, DatasetNode& ds, const LayoutMessage& l
     ds.layout->load_contiguous(data, ctx.image.budget, in_file ? ctx.owner : nullptr);
     return;
   }
-  // Compounds with vlen members may be laid out unpacked (libhdf5 from C structs).
-  std::vector<std::byte> packed;
-  if (stored_es != stored_size(ds.dtype)) {
-    packed = repack_to_stored(ftype, ds.dtype, data, n);
-    data = packed;
-  }
-  std::vector<std::byte> handles(data.size());
-  refs_to_stored(ctx, data, n, ds.dtype, heap_adder(ctx, *ds.vlen), handles.data());
+  std::vector<std::byte> handles(static_cast<std::size_t>(n * stored_size(ds.dtype)));
+  file_to_stored(ctx, ftype, ds.dtype, data, n, heap_adder(ctx, *ds.vlen), handles.data());
   ds.layout->load_contiguous(handles, ctx.image.budget, nullptr);
 }
 
@@ -181,27 +196,10 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       fail_ds(e.code(), path, e.what());
     }
   }();
-  // Vlen data anywhere in the type has a VlenHeap form unless it is a vlen of vlen data;
-  // the file holds the stored form with references in place of handles (same size).
+  // Vlen data anywhere in the type has a VlenHeap form: the file's elements become stored
+  // ones (file_to_stored: references to handles, members packed), chunk by chunk.
   const bool vlen = dt.has_vlen();
-  std::string unpacked;
-  if (vlen) {
-    try {
-      check_vlen_nesting(dt, "dataset");
-    } catch (const Error& e) {
-      fail_ds(e.code(), path, e.what());
-    }
-    if (vlen_ref_size(ctx) != kVlenHandleSize) {
-      fail_ds(ErrorCode::unsupported, path,
-              "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes");
-    }
-    // Chunks are kept as stored (their filters work on whole elements): only packed ones;
-    // other chunked datasets stay in the tree, unreadable.
-    if (ftype.size != stored_size(dt) && lm.layout_class == LayoutClass::chunked) {
-      unpacked = "chunked " + dt.name() + " with members at unpacked offsets (" +
-                 std::to_string(ftype.size) + " bytes per element) is not supported";
-    }
-  } else if (ftype.size != dt.size()) {
+  if (!vlen && ftype.size != dt.size()) {
     fail_ds(ErrorCode::corruption, path, "datatype size mismatch");
   }
   Extent ext = extent_of(space);
@@ -215,6 +213,14 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
                   std::to_string(dt.size()) + "-byte type");
     }
     opts.fill_value_raw(dt, fill.data());
+  }
+  std::optional<VlenFill> vlen_fill;
+  if (!fill.empty() && vlen) {
+    try {
+      vlen_fill = read_vlen_fill(ctx, ftype, dt, fill);
+    } catch (const Error& e) {
+      fail_ds(e.code(), path, std::string("fill value: ") + e.what());
+    }
   }
   // A pipeline h5mem cannot decode leaves the dataset in the tree, marked unreadable, so the
   // rest of the file (and this dataset's metadata) stays usable.
@@ -258,7 +264,8 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
   }
   NewLayout nl = [&] {
     try {
-      return make_dataset_layout(dt, ext.shape, unreadable.empty() ? opts : plain);
+      return make_dataset_layout(dt, ext.shape, unreadable.empty() ? opts : plain,
+                                 vlen_fill ? &*vlen_fill : nullptr);
     } catch (const Error& e) {
       // Options that create_dataset would reject are impossible in a valid file.
       ErrorCode code = e.code() == ErrorCode::unsupported ? e.code() : ErrorCode::corruption;
@@ -275,6 +282,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       ctx.named_type_uses.emplace_back(ds, ref.address);
   }
   if (vlen) ds->vlen = std::make_unique<VlenHeap>();
+  charge_vlen_fill(*ds->layout, ctx.image.budget);
   if (lm.layout_class == LayoutClass::chunked && unreadable.empty()) {
     try {
       check_filter_order(pipeline, *ds->layout, path);
@@ -283,7 +291,6 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
       unreadable = e.what();
     }
   }
-  if (unreadable.empty()) unreadable = unpacked;
   if (!unreadable.empty()) {
     // Errors raised through the dataset's handles get the path added again.
     if (unreadable.rfind(path + ": ", 0) == 0) unreadable.erase(0, path.size() + 2);
@@ -291,7 +298,7 @@ std::shared_ptr<DatasetNode> build_dataset(ReaderContext& ctx, const ObjectHeade
     return ds;
   }
   if (lm.layout_class == LayoutClass::chunked) {
-    load_chunks(ctx, *ds, lm, ftype.size, !pipeline.filters.empty(), path);
+    load_chunks(ctx, *ds, lm, ftype, !pipeline.filters.empty(), path);
   } else {
     try {
       load_contiguous(ctx, *ds, lm, ftype);

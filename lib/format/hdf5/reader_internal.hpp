@@ -149,22 +149,22 @@ std::size_t vlen_ref_size(const ReaderContext& ctx);
 // 16-byte VlenHandles written to `out`, adding the element bytes to `heap`.
 void refs_to_handles(ReaderContext& ctx, std::span<const std::byte> refs, std::uint64_t n,
                      std::size_t base_size, VlenHeap& heap, std::byte* out);
-// Converts `n` on-disk elements of `type` (its stored form, core/vlen_elements.hpp, with
-// vlen references where the stored form has handles) into stored elements written to
-// `out`, adding every referenced value through `add`.
-void refs_to_stored(ReaderContext& ctx, std::span<const std::byte> file, std::uint64_t n,
-                    const DType& type, const VlenAdd& add, std::byte* out);
-// Moves `n` file elements of `m` (decoded as `t`, holding vlen data) into the stored form's
-// layout -- members packed -- keeping their references (a no-op copy when the file holds
-// them packed, as h5py writes them). Throws corruption for members past the element.
-std::vector<std::byte> repack_to_stored(const DatatypeMessage& m, const DType& t,
-                                        std::span<const std::byte> file, std::uint64_t n);
-// Adds values to `heap`, charging the image's budget (for refs_to_stored).
+// Converts `n` file elements of `m` (decoded as `t`, holding vlen data) into stored elements
+// (core/vlen_elements.hpp) written to `out`: compound members packed (the file may leave
+// gaps, as libhdf5 writing C structs does), each vlen reference (12 or 16 bytes, by the file's
+// address size) replaced by a handle that `add` returns for its value -- values whose items
+// hold vlen data are converted the same way first. Throws corruption for members past the
+// element, a size that disagrees with the type, or a dangling reference.
+void file_to_stored(ReaderContext& ctx, const DatatypeMessage& m, const DType& t,
+                    std::span<const std::byte> file, std::uint64_t n, const VlenAdd& add,
+                    std::byte* out);
+// Adds values to `heap`, charging the image's budget (for file_to_stored).
 VlenAdd heap_adder(ReaderContext& ctx, VlenHeap& heap);
-// Loads one stored chunk of a dataset with vlen data: it is decoded, its references turned
-// into handles, and encoded again with the dataset's pipeline.
-void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c,
-                     std::span<const std::byte> stored);
+// Loads one stored chunk of a dataset with vlen data (file type `ftype`): it is decoded, its
+// elements turned into the stored form (file_to_stored), and encoded again with the
+// dataset's pipeline.
+void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const DatatypeMessage& ftype,
+                     const ChunkLocation& c, std::span<const std::byte> stored);
 // The filter ids of a layout's pipeline, in order (empty for none).
 std::vector<std::uint16_t> pipeline_filter_ids(const Layout& layout);
 // The conventional name of a filter id, or "" if h5mem does not know it.

@@ -1,6 +1,7 @@
 // Variable-length data: stored references (length + global heap ID) become VlenHeap
 // objects and VlenHandles (datasets) or std::strings (attributes).
 #include <cstring>
+#include <memory>
 
 #include "codec/filter.hpp"
 #include "core/fail.hpp"
@@ -84,28 +85,79 @@ void refs_to_handles(ReaderContext& ctx, std::span<const std::byte> refs, std::u
 
 namespace {
 
-struct RepackPiece {
-  std::size_t file, stored, size;
+struct FileForm;
+
+// One run of an element: plain bytes copied as they are, or a vlen reference (`item` > 0)
+// whose value is loaded and replaced by a handle.
+struct Piece {
+  std::size_t file = 0, stored = 0, size = 0;  // offsets, and bytes in the file
+  std::size_t item = 0;                        // a reference: file bytes per item
+  std::shared_ptr<const FileForm> base;        // ... whose items hold vlen data themselves
 };
 
-// The byte ranges that move a file element of `m` (decoded as `t`) into its stored form.
-void repack_pieces(const DatatypeMessage& m, const DType& t, std::size_t file_at,
-                   std::size_t stored_at, std::vector<RepackPiece>& out) {
-  if (!t.has_vlen() || m.type_class == DatatypeClass::variable_length) {
-    if (m.size != stored_size(t)) {
+// How file elements of one type map onto its stored form (core/vlen_elements.hpp): the file
+// may leave gaps between compound members (libhdf5 writing C structs) and store 12-byte
+// references (4-byte addresses) where the stored form has 16-byte handles.
+struct FileForm {
+  std::size_t file_size = 0, stored_size = 0;
+  std::vector<Piece> pieces;
+};
+
+void collect_pieces(const FileSizes& sizes, const DatatypeMessage& m, const DType& t,
+                    std::size_t file_at, std::size_t stored_at, std::vector<Piece>& out);
+
+std::shared_ptr<const FileForm> file_form(const FileSizes& sizes, const DatatypeMessage& m,
+                                          const DType& t) {
+  auto f = std::make_shared<FileForm>();
+  f->file_size = m.size;
+  f->stored_size = stored_size(t);
+  collect_pieces(sizes, m, t, 0, 0, f->pieces);
+  for (const Piece& p : f->pieces) {
+    if (p.file + p.size > f->file_size ||
+        p.stored + (p.item ? kVlenHandleSize : p.size) > f->stored_size) {
+      fail(ErrorCode::corruption,
+           "members of " + t.name() + " exceed its " + std::to_string(m.size) + " bytes");
+    }
+  }
+  return f;
+}
+
+void collect_pieces(const FileSizes& sizes, const DatatypeMessage& m, const DType& t,
+                    std::size_t file_at, std::size_t stored_at, std::vector<Piece>& out) {
+  if (!t.has_vlen()) {
+    if (m.size != t.size()) {
       fail(ErrorCode::corruption,
            "datatype of " + std::to_string(m.size) + " bytes for " + t.name());
     }
-    out.push_back({file_at, stored_at, stored_size(t)});
+    out.push_back({file_at, stored_at, m.size, 0, nullptr});
     return;
   }
-  if (m.type_class == DatatypeClass::array) {
+  if (m.type_class == DatatypeClass::variable_length) {
+    if (m.size != vlen_reference_size(sizes) ||
+        (!t.is_variable_string() && m.base_type.size() != 1)) {
+      fail(ErrorCode::corruption, "variable-length datatype of " + std::to_string(m.size) +
+                                      " bytes; the file's references have " +
+                                      std::to_string(vlen_reference_size(sizes)));
+    }
+    Piece p{file_at, stored_at, m.size, 1, nullptr};
+    if (!t.is_variable_string()) {
+      p.item = m.base().size;
+      if (p.item == 0) fail(ErrorCode::corruption, "variable-length sequence of 0-byte items");
+      if (t.base().has_vlen()) p.base = file_form(sizes, m.base(), t.base());
+    }
+    out.push_back(std::move(p));
+    return;
+  }
+  if (m.type_class == DatatypeClass::array && t.type_class() == TypeClass::array) {
     const std::uint64_t n = element_count(t.array_dims());
     const std::size_t fs = m.base().size, ss = stored_size(t.base());
     for (std::uint64_t i = 0; i < n; ++i) {
-      repack_pieces(m.base(), t.base(), file_at + i * fs, stored_at + i * ss, out);
+      collect_pieces(sizes, m.base(), t.base(), file_at + i * fs, stored_at + i * ss, out);
     }
     return;
+  }
+  if (m.type_class != DatatypeClass::compound || t.type_class() != TypeClass::compound) {
+    fail(ErrorCode::corruption, "datatype does not match " + t.name());
   }
   const std::vector<std::size_t> offsets = stored_offsets(t);
   for (std::size_t i = 0; i < t.members().size(); ++i) {
@@ -117,83 +169,76 @@ void repack_pieces(const DatatypeMessage& m, const DType& t, std::size_t file_at
     if (!fm || !fm->v1_dims.empty()) {
       fail(ErrorCode::unsupported, "compound member \"" + tm.name + "\" of " + t.name());
     }
-    repack_pieces(fm->type, *tm.type, file_at + fm->offset, stored_at + offsets[i], out);
+    collect_pieces(sizes, fm->type, *tm.type, file_at + fm->offset, stored_at + offsets[i], out);
+  }
+}
+
+void convert_elements(ReaderContext& ctx, const FileForm& form, std::span<const std::byte> file,
+                      std::uint64_t n, const VlenAdd& add, std::byte* out) {
+  if (form.file_size == 0 || file.size() / form.file_size < n) {
+    fail(ErrorCode::corruption, "variable-length data: " + std::to_string(file.size()) +
+                                    " bytes cannot hold " + std::to_string(n) + " elements");
+  }
+  std::vector<std::byte> nested;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const std::byte* in = file.data() + i * form.file_size;
+    std::byte* to = out + i * form.stored_size;
+    for (const Piece& p : form.pieces) {
+      if (p.item == 0) {
+        std::memcpy(to + p.stored, in + p.file, p.size);
+        continue;
+      }
+      ByteReader r(std::span<const std::byte>(in + p.file, p.size), 0, "variable-length reference");
+      std::uint64_t length = 0;
+      std::span<const std::byte> bytes = element_bytes(ctx, r, p.item, length);
+      VlenHandle h;
+      if (length != 0 && p.base) {
+        // The value's items hold references too: their own values are loaded first.
+        nested.assign(static_cast<std::size_t>(length * p.base->stored_size), std::byte{0});
+        convert_elements(ctx, *p.base, bytes, length, add, nested.data());
+        h = add(nested, length);
+      } else if (length != 0) {
+        h = add(bytes, length);
+      }
+      std::memcpy(to + p.stored, &h, kVlenHandleSize);
+    }
   }
 }
 
 }  // namespace
 
-std::vector<std::byte> repack_to_stored(const DatatypeMessage& m, const DType& t,
-                                        std::span<const std::byte> file, std::uint64_t n) {
-  // Packing only drops gaps (a vlen reference and a handle have the same size), so a
-  // stored form larger than the file's element means a damaged type.
-  const std::size_t es = stored_size(t);
-  if (es > m.size) {
-    fail(ErrorCode::corruption, t.name() + " needs " + std::to_string(es) +
-                                    " bytes per element, the file has " + std::to_string(m.size));
-  }
-  std::vector<RepackPiece> pieces;
-  repack_pieces(m, t, 0, 0, pieces);
-  for (const RepackPiece& p : pieces) {
-    if (p.file + p.size > m.size || p.stored + p.size > es) {
-      fail(ErrorCode::corruption,
-           "compound members of " + t.name() + " exceed its " + std::to_string(m.size) + " bytes");
-    }
-  }
-  if (m.size == 0 || file.size() / m.size < n) {
-    fail(ErrorCode::corruption, "variable-length data: " + std::to_string(file.size()) +
-                                    " bytes cannot hold " + std::to_string(n) + " elements");
-  }
-  std::vector<std::byte> out(static_cast<std::size_t>(n * es));
-  for (std::uint64_t i = 0; i < n; ++i) {
-    for (const RepackPiece& p : pieces) {
-      std::memcpy(out.data() + i * es + p.stored, file.data() + i * m.size + p.file, p.size);
-    }
-  }
-  return out;
-}
-
-void refs_to_stored(ReaderContext& ctx, std::span<const std::byte> file, std::uint64_t n,
-                    const DType& type, const VlenAdd& add, std::byte* out) {
-  const std::size_t es = stored_size(type);
-  if (vlen_ref_size(ctx) != kVlenHandleSize) {
-    fail(ErrorCode::unsupported,
-         "variable-length references of " + std::to_string(vlen_ref_size(ctx)) + " bytes");
-  }
-  if (file.size() / es < n) {
-    fail(ErrorCode::corruption, "variable-length data: " + std::to_string(file.size()) +
-                                    " bytes cannot hold " + std::to_string(n) + " elements");
-  }
+void file_to_stored(ReaderContext& ctx, const DatatypeMessage& m, const DType& t,
+                    std::span<const std::byte> file, std::uint64_t n, const VlenAdd& add,
+                    std::byte* out) {
   if (n == 0) return;  // `out` may be null
-  std::memcpy(out, file.data(), static_cast<std::size_t>(n * es));
-  const std::vector<VlenSlot> slots = vlen_slots(type);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    for (const VlenSlot& s : slots) {
-      const std::size_t at = static_cast<std::size_t>(i * es + s.offset);
-      ByteReader r(file.subspan(at, kVlenHandleSize), 0, "variable-length reference");
-      std::uint64_t length = 0;
-      std::span<const std::byte> bytes = element_bytes(ctx, r, s.base_size, length);
-      VlenHandle h;
-      if (length != 0) h = add(bytes, length);
-      std::memcpy(out + at, &h, kVlenHandleSize);
-    }
-  }
+  convert_elements(ctx, *file_form(ctx.sb.sizes, m, t), file, n, add, out);
 }
 
-void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const ChunkLocation& c,
-                     std::span<const std::byte> stored) {
+void load_vlen_chunk(ReaderContext& ctx, DatasetNode& ds, const DatatypeMessage& ftype,
+                     const ChunkLocation& c, std::span<const std::byte> stored) {
   const FilterPipeline* fp = ds.layout->filters();
-  const std::uint64_t chunk_bytes = fp->chunk_bytes();
-  if (chunk_bytes > kMaxInflateRatio * stored.size() + (1u << 20)) {
+  const std::uint64_t n = fp->chunk_bytes() / stored_size(ds.dtype);
+  const std::uint64_t file_bytes = n * ftype.size;  // make_dataset_layout bounded n
+  if (file_bytes > kMaxInflateRatio * stored.size() + (1u << 20)) {
     fail_corrupt("chunk", ctx.view.absolute(c.entry.address),
                  std::to_string(stored.size()) + " stored bytes cannot decode to " +
-                     std::to_string(chunk_bytes));
+                     std::to_string(file_bytes));
   }
-  std::vector<std::byte> refs(static_cast<std::size_t>(chunk_bytes));
-  fp->decode(stored, c.entry.filter_mask, refs);
-  const std::uint64_t n = chunk_bytes / stored_size(ds.dtype);
-  std::vector<std::byte> handles(refs.size());
-  refs_to_stored(ctx, refs, n, ds.dtype, heap_adder(ctx, *ds.vlen), handles.data());
+  std::vector<std::byte> file(static_cast<std::size_t>(file_bytes));
+  if (file_bytes == fp->chunk_bytes()) {
+    fp->decode(stored, c.entry.filter_mask, file);
+  } else {
+    // The file's elements differ in size from the stored form's (unpacked compounds, 12-byte
+    // references): its chunks were shuffled by that size.
+    std::vector<FilterSpec> specs = fp->specs();
+    for (FilterSpec& s : specs) {
+      if (s.id == shuffle_spec().id) s.client_data = {ftype.size};
+    }
+    FilterPipeline(std::move(specs), ftype.size, file.size())
+        .decode(stored, c.entry.filter_mask, file);
+  }
+  std::vector<std::byte> handles(static_cast<std::size_t>(fp->chunk_bytes()));
+  file_to_stored(ctx, ftype, ds.dtype, file, n, heap_adder(ctx, *ds.vlen), handles.data());
   Encoded enc = fp->encode(handles);
   ds.layout->load_chunk(c.coord, enc.bytes, enc.filter_mask, ctx.image.budget, nullptr);
 }

@@ -226,15 +226,23 @@ PlacedObject place_dataset(Context& ctx, const DatasetNode& ds) {
   // The fill value as libhdf5 records a user-defined one; all-zero fills are the default.
   const auto fill = layout.fill_value();
   const bool user_fill =
-      !vlen && std::any_of(fill.begin(), fill.end(), [](std::byte b) { return b != std::byte{0}; });
+      std::any_of(fill.begin(), fill.end(), [](std::byte b) { return b != std::byte{0}; });
   st->fill.version = ctx.latest() ? 3 : 2;
   st->fill.alloc_time = chunked ? FillAllocTime::incremental : FillAllocTime::late;
   st->fill.write_time = FillWriteTime::if_set;
   st->fill.defined = user_fill || !ctx.latest();
-  if (user_fill) {
+  if (user_fill && vlen) {
+    // As libhdf5: the fill's vlen values are global heap objects the message refers to.
+    GlobalHeapWriter heap;
+    VlenTranslator tr(ds, heap);
+    const std::size_t t = tr.collect(fill);
+    heap.place(ctx);
+    st->fill.value.resize(fill.size());
+    tr.write(t, fill, st->fill.value, sizes);
+  } else if (user_fill) {
     st->fill.value.assign(fill.begin(), fill.end());
-    if (!ctx.latest()) st->old_fill = st->fill.value;
   }
+  if (user_fill && !ctx.latest()) st->old_fill = st->fill.value;
 
   std::uint64_t chunk_bytes = st->dtype.size;
   for (auto c : chunk) chunk_bytes *= c;

@@ -112,6 +112,9 @@ class GlobalHeapWriter {
   };
   // Registers `data` (which must stay valid until emission). Returns where it will live.
   Slot add(std::span<const std::byte> data);
+  // Registers bytes the heap keeps alive until emission; they may still change until then
+  // (references to other objects, known once the heap is placed).
+  Slot add_owned(std::shared_ptr<const std::vector<std::byte>> data);
   // Allocates every collection registered so far; afterwards address() is valid.
   void place(Context& ctx);
   std::uint64_t address(std::uint32_t collection) const { return collections_[collection].address; }
@@ -122,6 +125,7 @@ class GlobalHeapWriter {
  private:
   struct Collection {
     std::vector<std::span<const std::byte>> objects;
+    std::vector<std::shared_ptr<const std::vector<std::byte>>> owned;
     std::uint64_t payload = 0;
     std::uint64_t address = kUndefinedAddress;
   };
@@ -153,7 +157,19 @@ class VlenTranslator {
   GlobalHeapWriter& heap_;
   std::vector<VlenSlot> slots_;
   std::size_t element_size_;
+  // A value whose items hold vlen data is registered as a translated copy; the references
+  // to the items' own values are written into it once the heap is placed (by write()).
+  struct Patch {
+    std::shared_ptr<std::vector<std::byte>> value;
+    std::size_t at;
+    std::uint64_t length;
+    GlobalHeapWriter::Slot slot;
+  };
+  // Registers the value `h` names (items of `base` when they hold vlen data, else null).
+  GlobalHeapWriter::Slot add_value(const DType* base, const VlenHandle& h, std::uint64_t element);
+
   std::vector<std::vector<std::pair<std::uint64_t, GlobalHeapWriter::Slot>>> tickets_;
+  mutable std::vector<Patch> patches_;
 };
 
 // ---- attributes (writer_attributes.cpp) ----

@@ -2,8 +2,10 @@
 // h5mem's in-memory VlenHandles into HDF5's {length, collection, index} references.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "core/fail.hpp"
+#include "core/vlen_fill.hpp"
 #include "core/vlen_heap.hpp"
 #include "format/hdf5/global_heap.hpp"
 #include "format/hdf5/writer_internal.hpp"
@@ -39,6 +41,13 @@ GlobalHeapWriter::Slot GlobalHeapWriter::add(std::span<const std::byte> data) {
               static_cast<std::uint32_t>(c.objects.size())};
 }
 
+GlobalHeapWriter::Slot GlobalHeapWriter::add_owned(
+    std::shared_ptr<const std::vector<std::byte>> data) {
+  const Slot slot = add(*data);
+  collections_[slot.collection].owned.push_back(std::move(data));
+  return slot;
+}
+
 void GlobalHeapWriter::place(Context& ctx) {
   const FileSizes sizes = ctx.sizes;
   for (Collection& c : collections_) {
@@ -49,7 +58,7 @@ void GlobalHeapWriter::place(Context& ctx) {
     const std::uint64_t size = global_heap_collection_size(object_sizes, sizes);
     const Collection* cp = &c;
     // The collection's objects are copied only while it is being written.
-    c.address = ctx.alloc(size, [objects = cp->objects, sizes](ByteSink& sink) {
+    c.address = ctx.alloc(size, [objects = cp->objects, owned = cp->owned, sizes](ByteSink& sink) {
       std::vector<std::vector<std::byte>> copies;
       copies.reserve(objects.size());
       for (const auto& o : objects) copies.emplace_back(o.begin(), o.end());
@@ -72,7 +81,7 @@ void GlobalHeapWriter::write_reference(std::byte* out, std::uint64_t length, con
 
 VlenTranslator::VlenTranslator(const DatasetNode& ds, GlobalHeapWriter& heap)
     : VlenTranslator(
-          ds.dtype, [&ds](std::uint64_t id) { return ds.vlen->get(id); }, where(ds), heap) {}
+          ds.dtype, [&ds](std::uint64_t id) { return vlen_value(ds, id); }, where(ds), heap) {}
 
 VlenTranslator::VlenTranslator(const DType& type, Get get, std::string what, GlobalHeapWriter& heap)
     : get_(std::move(get)),
@@ -80,6 +89,36 @@ VlenTranslator::VlenTranslator(const DType& type, Get get, std::string what, Glo
       heap_(heap),
       slots_(vlen_slots(type)),
       element_size_(stored_size(type)) {}
+
+GlobalHeapWriter::Slot VlenTranslator::add_value(const DType* base, const VlenHandle& h,
+                                                 std::uint64_t element) {
+  if (h.count > 0xffffffffu) {
+    fail(ErrorCode::unsupported, what_ + ": element " + std::to_string(element) + " has " +
+                                     std::to_string(h.count) +
+                                     " items; HDF5 stores vlen lengths in 32 bits");
+  }
+  const std::span<const std::byte> bytes = get_(h.id);
+  if (!base) return heap_.add(bytes);
+  const std::size_t es = stored_size(*base);
+  if (bytes.size() != h.count * es) {
+    fail(ErrorCode::corruption, what_ + ": element " + std::to_string(element) + ": value of " +
+                                    std::to_string(bytes.size()) + " bytes for " +
+                                    std::to_string(h.count) + " item(s)");
+  }
+  // The items' own values go first; their references are patched in after placement.
+  auto value = std::make_shared<std::vector<std::byte>>(bytes.begin(), bytes.end());
+  for (std::uint64_t i = 0; i < h.count; ++i) {
+    for (const VlenSlot& s : vlen_slots(*base)) {
+      const std::size_t at = static_cast<std::size_t>(i * es + s.offset);
+      VlenHandle inner;
+      std::memcpy(&inner, value->data() + at, kVlenHandleSize);
+      std::memset(value->data() + at, 0, kVlenHandleSize);  // empty: a null reference
+      if (inner.count != 0)
+        patches_.push_back({value, at, inner.count, add_value(s.base, inner, element)});
+    }
+  }
+  return heap_.add_owned(value);
+}
 
 std::size_t VlenTranslator::collect(std::span<const std::byte> stored) {
   const std::size_t n = stored.size() / element_size_;
@@ -89,12 +128,7 @@ std::size_t VlenTranslator::collect(std::span<const std::byte> stored) {
       VlenHandle h;
       std::memcpy(&h, stored.data() + i * element_size_ + slots_[k].offset, kVlenHandleSize);
       if (h.count == 0) continue;  // stays a null reference: an empty value
-      if (h.count > 0xffffffffu) {
-        fail(ErrorCode::unsupported, what_ + ": element " + std::to_string(i) + " has " +
-                                         std::to_string(h.count) +
-                                         " items; HDF5 stores vlen lengths in 32 bits");
-      }
-      refs[i * slots_.size() + k] = {h.count, heap_.add(get_(h.id))};
+      refs[i * slots_.size() + k] = {h.count, add_value(slots_[k].base, h, i)};
     }
   }
   tickets_.push_back(std::move(refs));
@@ -108,6 +142,10 @@ void VlenTranslator::write(std::size_t t, std::span<const std::byte> stored,
     fail(ErrorCode::unsupported,
          what_ + ": vlen references of " + std::to_string(vlen_reference_size(sizes)) + " bytes");
   }
+  for (const Patch& p : patches_) {
+    heap_.write_reference(p.value->data() + p.at, p.length, p.slot, sizes);
+  }
+  patches_.clear();
   if (!out.empty() && !stored.empty()) {
     std::memcpy(out.data(), stored.data(), std::min(out.size(), stored.size()));
   }
