@@ -657,7 +657,7 @@ def unsupported_reason(path):
     """Why a fixture is skipped for the copy check, or None."""
     try:
         with h5py.File(path, "r") as f:
-            lzf, unknown, unpacked = [], [], []
+            lzf, unknown, unpacked, vfill = [], [], [], []
 
             def unpacked_vlen(tid):
                 # A compound holding vlen data whose members leave gaps in the file type:
@@ -681,6 +681,9 @@ def unsupported_reason(path):
             def visit(name, obj):
                 if isinstance(obj, h5py.Dataset) and obj.compression == "lzf":
                     lzf.append(name)
+                if isinstance(obj, h5py.Dataset) and obj.dtype.kind == "O" and \
+                        obj.id.get_create_plist().fill_value_defined() == h5py.h5d.FILL_VALUE_USER_DEFINED:
+                    vfill.append(name)
                 if isinstance(obj, h5py.Dataset):
                     other = set(obj._filters) - {"gzip", "shuffle", "fletcher32", "lzf"}
                     if other:
@@ -690,6 +693,11 @@ def unsupported_reason(path):
             note_unpacked("/", f)
             if lzf:
                 return "LZF (h5diff cannot read it): %s" % ", ".join(lzf[:3])
+            if vfill:
+                # h5py reads them only with write intent; h5diff crashes on them. h5mem reads
+                # them (test_hdf5_reader) and writes them (check_writer.py).
+                return ("libhdf5 1.10 reads unallocated chunks with a vlen fill value only with "
+                        "write intent: %s" % ", ".join(vfill[:3]))
             if unknown:
                 # h5mem opens the file but cannot decode (so cannot copy) these datasets.
                 return "filters h5mem does not implement: %s" % ", ".join(unknown[:3])
@@ -704,6 +712,32 @@ def unsupported_reason(path):
     p = subprocess.run(["h5diff", path, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if p.returncode != 0:
         return "h5diff cannot compare the file with itself: " + short(p.stdout.decode(), 200)
+    return None
+
+
+def h5py_crashes_on(path):
+    """Why h5py must not read the values of `path` (it would crash the checker), or None:
+    h5py 3.7 crashes reading vlen sequences of compounds holding vlen data (h5diff still
+    compares the copy)."""
+    found = []
+
+    def bad(t):
+        if t.get_class() != h5py.h5t.VLEN:
+            return False
+        s = t.get_super()
+        return s.get_class() == h5py.h5t.COMPOUND and any(
+            s.get_member_type(k).get_class() in (h5py.h5t.VLEN, h5py.h5t.STRING) and
+            (s.get_member_type(k).get_class() == h5py.h5t.VLEN or
+             s.get_member_type(k).is_variable_str()) for k in range(s.get_nmembers()))
+
+    with h5py.File(path, "r") as f:
+        def visit(name, obj):
+            if isinstance(obj, h5py.Dataset) and bad(obj.id.get_type()):
+                found.append(name)
+        f.visititems(visit)
+    if found:
+        return "h5py crashes reading vlen sequences of compounds with vlen members: %s" % \
+            ", ".join(found[:3])
     return None
 
 
@@ -727,7 +761,10 @@ def check_fixtures():
         if why:
             skipped.append((name, why))
             continue
-        check_copy(path, "fixture", verify_h5py=True)
+        crash = h5py_crashes_on(path)
+        if crash:
+            SKIPPED.append(("h5py value check of %s" % name, crash))
+        check_copy(path, "fixture", verify_h5py=not crash)
     for name, why in skipped:
         print("[interop] skipped fixture %s: %s" % (name, why))
     for name, why in SKIPPED:

@@ -679,7 +679,6 @@ def misc_files():
         for i in range(4):
             e[i] = (i, "n%d" % i, np.arange(i, dtype=np.float32))
         f.create_dataset("events", data=e, chunks=(3,))
-        f.create_dataset("names", data=e[["id", "samples"]])
         f.attrs["vstrs"] = np.array(["x", "", "yz"], dtype=h5py.string_dtype())
         f.attrs.create("rows", data=rows, dtype=h5py.vlen_dtype(np.int32))
     describe_file(name, "earliest")
