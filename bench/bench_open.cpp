@@ -7,6 +7,9 @@
 //   BM_OpenList100k/{h5mem,hdf5_core,hdf5_sec2}
 //       open a file with 100 groups of 1000 scalar datasets (100 100 objects) and list
 //       every path (h5mem: Group::list per group; libhdf5: H5Lvisit2 over the file).
+//   BM_OpenReadOne100k/{h5mem,hdf5_core,hdf5_sec2}
+//       open the same file and read one scalar dataset ("/g57/d421"): h5mem reads the
+//       members of the two groups on the path only (metadata is parsed on first use).
 //   BM_FullRead_Compressed/{h5mem,hdf5_sec2}
 //       open the chunked workload (512x512x256 float32, chunks 64^3, shuffle+deflate(4))
 //       from disk and read it whole into one buffer.
@@ -133,6 +136,17 @@ void h5mem_open_list(benchmark::State& state) {
   }
 }
 
+void h5mem_open_read_one(benchmark::State& state) {
+  const std::string& path = many_file();
+  for (auto _ : state) {
+    h5mem::File f = h5mem::File::open(path, h5mem::Mode::read_only);
+    if (f.dataset("g57/d421").read<std::int32_t>() != std::vector<std::int32_t>{421}) {
+      die("wrong value of /g57/d421");
+    }
+    f.close();
+  }
+}
+
 void h5mem_full_read(benchmark::State& state) {
   const std::string& path = compressed_file();
   std::vector<float> out(512ull * 512 * 256);
@@ -191,6 +205,20 @@ void hdf5_open_list(benchmark::State& state, bool core) {
   }
 }
 
+void hdf5_open_read_one(benchmark::State& state, bool core) {
+  const std::string& path = many_file();
+  for (auto _ : state) {
+    hid_t f = open_hdf5(path, core);
+    hid_t ds = H5Dopen2(f, "g57/d421", H5P_DEFAULT);
+    std::int32_t v = 0;
+    if (H5Dread(ds, H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, &v) < 0 || v != 421) {
+      die("libhdf5: wrong value of /g57/d421");
+    }
+    H5Dclose(ds);
+    H5Fclose(f);
+  }
+}
+
 void hdf5_full_read(benchmark::State& state) {
   const std::string& path = compressed_file();
   std::vector<float> out(512ull * 512 * 256);
@@ -214,6 +242,7 @@ void register_all() {
   };
   reg("BM_OpenReadChunk/h5mem", h5mem_open_read_chunk);
   reg("BM_OpenList100k/h5mem", h5mem_open_list);
+  reg("BM_OpenReadOne100k/h5mem", h5mem_open_read_one);
   reg("BM_FullRead_Compressed/h5mem", h5mem_full_read)->Iterations(5);
 #if H5MEM_BENCH_HAVE_HDF5
   reg("BM_OpenReadChunk/hdf5_core", [](benchmark::State& s) {
@@ -226,6 +255,10 @@ void register_all() {
   reg("BM_OpenList100k/hdf5_sec2", [](benchmark::State& s) {
     hdf5_open_list(s, false);
   })->Iterations(5);
+  reg("BM_OpenReadOne100k/hdf5_core", [](benchmark::State& s) {
+    hdf5_open_read_one(s, true);
+  })->Iterations(5);
+  reg("BM_OpenReadOne100k/hdf5_sec2", [](benchmark::State& s) { hdf5_open_read_one(s, false); });
   reg("BM_FullRead_Compressed/hdf5_sec2", hdf5_full_read)->Iterations(5);
 #endif
 }
