@@ -51,6 +51,15 @@ enum class StringPad : std::uint8_t {
 };
 
 class DType;
+namespace detail {
+// `compound` (with vlen members) whose stored form puts member i at offsets[i] in elements of
+// `size` bytes instead of packing them (a file's unpacked layout, written back as read).
+// Throws Error(invalid_argument) for members that overlap or end past `size`.
+DType with_stored_layout(const DType& compound, std::vector<std::size_t> offsets, std::size_t size);
+struct TypeDetail;
+// The composite part of `t` (core/dtype_detail.hpp), null for scalar classes.
+const TypeDetail* type_detail(const DType& t) noexcept;
+}  // namespace detail
 
 // A member of a compound type.
 struct Member {
@@ -156,6 +165,8 @@ class DType {
  private:
   DType(TypeClass c, std::size_t size) : class_(c), size_(size) {}
   friend class CompoundBuilder;
+  friend DType detail::with_stored_layout(const DType&, std::vector<std::size_t>, std::size_t);
+  friend const detail::TypeDetail* detail::type_detail(const DType&) noexcept;
 
   TypeClass class_;
   std::size_t size_;

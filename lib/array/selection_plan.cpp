@@ -85,13 +85,18 @@ DimSelection resolve(const SliceArg& arg, std::uint64_t extent, std::size_t dim)
 }  // namespace
 
 SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args) {
+  SelectionPlan plan;
+  make_plan(plan, extent, args);
+  return plan;
+}
+
+void make_plan(SelectionPlan& plan, const Shape& extent, std::span<const SliceArg> args) {
   if (args.size() > extent.size()) {
     fail(ErrorCode::invalid_argument, "selection has " + std::to_string(args.size()) +
                                           " arguments for a dataset of rank " +
                                           std::to_string(extent.size()));
   }
-  SelectionPlan plan;
-  plan.extent = extent;
+  plan.extent.assign(extent.data(), extent.data() + extent.size());
   plan.args.assign(args.data(), args.data() + args.size());
   plan.dims.resize(extent.size());
   plan.shape.reserve(extent.size());
@@ -102,7 +107,6 @@ SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args) {
     if (ds.kept) plan.shape.push_back(ds.n());
     plan.dims[d] = ds;
   }
-  return plan;
 }
 
 SelectionPlan make_point_plan(const Shape& extent, const Points& points) {
@@ -112,7 +116,7 @@ SelectionPlan make_point_plan(const Shape& extent, const Points& points) {
                                           std::to_string(extent.size()));
   }
   SelectionPlan plan;
-  plan.extent = extent;
+  plan.extent.assign(extent.data(), extent.data() + extent.size());
   plan.is_points = true;
   plan.points = points.coords();
   plan.n_elements = points.size();

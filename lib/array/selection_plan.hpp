@@ -1,6 +1,7 @@
 // Resolving SliceArgs against an extent into a per-dimension hyperslab plan.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -34,11 +35,11 @@ struct DimSelection {
 // A resolved selection of an array of `extent`.
 // Per-dimension parts keep rank <= 4 inline: a small read makes one plan per call.
 struct SelectionPlan {
-  Shape extent;                       // the extent the plan was resolved against
-  SmallVector<DimSelection, 4> dims;  // one per dimension of `extent`
-  Shape shape;                        // result shape (kept dimensions only)
-  std::uint64_t n_elements = 0;       // product of dims[d].n()
-  SmallVector<SliceArg, 4> args;      // as given, to re-resolve against a new extent
+  SmallVector<std::uint64_t, 4> extent;  // the extent the plan was resolved against
+  SmallVector<DimSelection, 4> dims;     // one per dimension of `extent`
+  Shape shape;                           // result shape (kept dimensions only)
+  std::uint64_t n_elements = 0;          // product of dims[d].n()
+  SmallVector<SliceArg, 4> args;         // as given, to re-resolve against a new extent
   // Point selections: `dims` is empty and `points` holds n_elements coordinates of rank
   // extent.size(), point after point, in selection order.
   bool is_points = false;
@@ -48,6 +49,9 @@ struct SelectionPlan {
 // Resolves `args` (padded with `all` to the rank) against `extent`. Throws Error
 // (out_of_range / invalid_argument) with a message naming the dimension; no file context.
 SelectionPlan make_plan(const Shape& extent, std::span<const SliceArg> args);
+// The same, into `plan` (a default-constructed plan): lets the caller place it, e.g. in a
+// shared_ptr's block, without moving it there.
+void make_plan(SelectionPlan& plan, const Shape& extent, std::span<const SliceArg> args);
 
 // Resolves a point selection against `extent`. Throws out_of_range for a coordinate outside
 // it, invalid_argument for points of another rank.
@@ -55,6 +59,11 @@ SelectionPlan make_point_plan(const Shape& extent, const Points& points);
 
 // Re-resolves `plan` (made for another extent) against `extent`.
 SelectionPlan replan(const SelectionPlan& plan, const Shape& extent);
+
+// True if `plan` was resolved against `extent`.
+inline bool made_for(const SelectionPlan& plan, const Shape& extent) noexcept {
+  return std::equal(plan.extent.begin(), plan.extent.end(), extent.begin(), extent.end());
+}
 
 // Row-major element offset of coordinate `c` in an array of `extent`.
 inline std::uint64_t linear_offset(const Shape& extent, const std::uint64_t* c) noexcept {

@@ -34,6 +34,7 @@ class SmallVector {
 
   // Contents of newly exposed entries are value-initialised.
   void resize(std::size_t n) {
+    if (n == size_) return;
     if (n > N) {
       heap_.resize(n);
       if (size_ <= N) {
@@ -56,8 +57,14 @@ class SmallVector {
   T& back() noexcept { return data()[size_ - 1]; }
   const T& back() const noexcept { return data()[size_ - 1]; }
   void assign(const T* first, const T* last) {
-    resize(static_cast<std::size_t>(last - first));
-    for (std::size_t i = 0; i < size_; ++i) data()[i] = first[i];
+    const auto n = static_cast<std::size_t>(last - first);
+    if (n > N) {
+      heap_.assign(first, last);
+    } else {
+      heap_.clear();
+      std::copy(first, last, local_.begin());  // no value-initialisation first
+    }
+    size_ = n;
   }
 
   T* data() noexcept { return size_ > N ? heap_.data() : local_.data(); }
@@ -72,7 +79,7 @@ class SmallVector {
   operator std::span<const T>() const noexcept { return {data(), size_}; }
 
  private:
-  std::array<T, N> local_{};
+  std::array<T, N> local_;  // entries past size_ uninitialised: a plan makes several per read
   std::vector<T> heap_;
   std::size_t size_ = 0;
 };

@@ -8,6 +8,7 @@
 #endif
 #include <vector>
 
+#include "array/small_box_copy.hpp"
 #include "h5mem/shape.hpp"
 
 namespace h5mem::detail {
@@ -40,26 +41,6 @@ inline void move_bytes(CopyDirection dir, std::byte* a, std::byte* d, std::size_
     std::memcpy(d, a, n);
   } else {
     std::memcpy(a, d, n);
-  }
-}
-
-// Copies n <= 64 bytes with two possibly overlapping fixed-size moves instead of a call:
-// rows cut by a chunk boundary have odd lengths that miss move_rows' fixed sizes.
-inline void copy_short(std::byte* dst, const std::byte* src, std::size_t n) {
-  if (n >= 32) {
-    std::memcpy(dst, src, 32);
-    std::memcpy(dst + n - 32, src + n - 32, 32);
-  } else if (n >= 16) {
-    std::memcpy(dst, src, 16);
-    std::memcpy(dst + n - 16, src + n - 16, 16);
-  } else if (n >= 8) {
-    std::memcpy(dst, src, 8);
-    std::memcpy(dst + n - 8, src + n - 8, 8);
-  } else if (n >= 4) {
-    std::memcpy(dst, src, 4);
-    std::memcpy(dst + n - 4, src + n - 4, 4);
-  } else {
-    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
   }
 }
 
@@ -199,6 +180,7 @@ void copy_selected(CopyDirection dir, std::byte* array, std::byte* dense,
     move_bytes(dir, array, dense, es);
     return;
   }
+  if (hint == StoreHint::normal && copy_small_box(dir, array, dense, axes, es)) return;
   Scratch<std::uint64_t, 8> astride(r), dstride(r);
   astride[r - 1] = es;
   dstride[r - 1] = es;

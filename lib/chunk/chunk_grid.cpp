@@ -65,50 +65,57 @@ void chunk_spans(const DimSelection& sel, std::uint64_t chunk_len, ChunkSpans& o
     }
   };
   if (sel.n() == 0) return;
-  if (sel.consecutive(0, sel.n())) {
-    segment(sel.start, sel.n(), 0);
+  if (sel.consecutive(0, sel.n())) {  // one run: one span per chunk, nothing to merge
+    std::uint64_t c0 = sel.start, i = 0, left = sel.n();
+    for (std::uint64_t ch = c0 / chunk_len; left > 0; ++ch) {
+      const std::uint64_t take = std::min(left, (ch + 1) * chunk_len - c0);
+      out.push_back({ch, i, take});
+      c0 += take;
+      i += take;
+      left -= take;
+    }
     return;
   }
   for (std::uint64_t b = 0; b < sel.count; ++b)
     segment(sel.start + b * sel.stride, sel.block, b * sel.block);
 }
 
-std::vector<ChunkTask> plan_chunks(const ChunkGrid& grid, const SelectionPlan& plan) {
+ChunkSplit::ChunkSplit(const ChunkGrid& grid, const SelectionPlan& plan)
+    : grid_(grid), plan_(plan) {
   const std::size_t r = plan.dims.size();
-  std::vector<ChunkTask> tasks;
-  if (plan.n_elements == 0) return tasks;
-  // Spans of every dimension in one list: dimension d's are [first[d], first[d + 1]).
-  ChunkSpans spans;
-  SmallVector<std::size_t, 5> first(r + 1);
-  std::size_t total = 1;
+  if (plan.n_elements == 0) return;
+  first_.resize(r + 1);
+  total_ = 1;
   for (std::size_t d = 0; d < r; ++d) {
-    first[d] = spans.size();
-    chunk_spans(plan.dims[d], grid.chunk[d], spans);
-    total *= spans.size() - first[d];
+    first_[d] = spans_.size();
+    chunk_spans(plan.dims[d], grid.chunk[d], spans_);
+    total_ *= spans_.size() - first_[d];
   }
-  first[r] = spans.size();
-  tasks.reserve(total);
-  SmallVector<std::size_t, 4> idx(r);
-  for (std::size_t t = 0; t < total; ++t) {
-    ChunkTask& task = tasks.emplace_back();
-    task.coord.resize(r);
-    task.axes.resize(r);
-    task.covers_valid = true;
-    for (std::size_t d = 0; d < r; ++d) {
-      const ChunkSpan& s = spans[first[d] + idx[d]];
-      const DimSelection& sel = plan.dims[d];
-      task.coord[d] = s.chunk;
-      std::uint64_t origin = s.chunk * grid.chunk[d];
-      task.axes[d] = AxisCopy{sel, s.i0, s.n, origin, grid.chunk[d], s.i0, sel.n()};
-      std::uint64_t valid = std::min(grid.chunk[d], grid.extent[d] - origin);
-      if (s.n != valid || !sel.consecutive(s.i0, s.n)) task.covers_valid = false;
-    }
-    task.key = grid.linear(task.coord.data());
-    for (std::size_t d = r; d-- > 0;) {
-      if (++idx[d] < first[d + 1] - first[d]) break;
-      idx[d] = 0;
-    }
+  first_[r] = spans_.size();
+}
+
+void ChunkSplit::task(std::size_t i, ChunkTask& task) const {
+  const std::size_t r = plan_.dims.size();
+  task.coord.resize(r);
+  task.axes.resize(r);
+  task.covers_valid = true;
+  for (std::size_t d = r; d-- > 0;) {  // i is row-major over the dimensions' span counts
+    const std::size_t n = first_[d + 1] - first_[d];
+    const ChunkSpan& s = spans_[first_[d] + (n == 1 ? 0 : i % n)];
+    if (n > 1) i /= n;
+    const DimSelection& sel = plan_.dims[d];
+    task.coord[d] = s.chunk;
+    const std::uint64_t origin = s.chunk * grid_.chunk[d];
+    task.axes[d] = AxisCopy{sel, s.i0, s.n, origin, grid_.chunk[d], s.i0, sel.n()};
+    const std::uint64_t valid = std::min(grid_.chunk[d], grid_.extent[d] - origin);
+    if (s.n != valid || !sel.consecutive(s.i0, s.n)) task.covers_valid = false;
   }
+  task.key = grid_.linear(task.coord.data());
+}
+
+std::vector<ChunkTask> ChunkSplit::all() const {
+  std::vector<ChunkTask> tasks(total_);
+  for (std::size_t i = 0; i < total_; ++i) task(i, tasks[i]);
   return tasks;
 }
 

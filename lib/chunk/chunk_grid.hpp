@@ -55,8 +55,27 @@ struct ChunkTask {
   bool covers_valid;  // the selection covers every element of the chunk inside the extent
 };
 
-// Splits `plan` (a hyperslab plan over grid.extent) into per-chunk tasks in selection order.
-std::vector<ChunkTask> plan_chunks(const ChunkGrid& grid, const SelectionPlan& plan);
+// The chunks a hyperslab plan (over grid.extent) touches, in selection order, each task
+// built on demand: a small read makes one per call, and holding per-dimension spans instead
+// of every task keeps that free of heap allocations. Refers to `grid` and `plan`, which must
+// outlive it.
+class ChunkSplit {
+ public:
+  ChunkSplit(const ChunkGrid& grid, const SelectionPlan& plan);
+
+  std::size_t size() const noexcept { return total_; }
+  // Sets `task` to the i-th chunk's share (i < size()).
+  void task(std::size_t i, ChunkTask& task) const;
+  // Every task, in order.
+  std::vector<ChunkTask> all() const;
+
+ private:
+  const ChunkGrid& grid_;
+  const SelectionPlan& plan_;
+  ChunkSpans spans_;  // dimension d's are [first_[d], first_[d + 1])
+  SmallVector<std::size_t, 5> first_;
+  std::size_t total_ = 0;
+};
 
 // True if the chunk's elements, in chunk C order, occupy one contiguous byte range of the
 // dense buffer for this task (so it can be decoded straight into the caller's buffer);

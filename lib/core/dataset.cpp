@@ -126,8 +126,9 @@ Selection Dataset::select(std::initializer_list<SliceArg> args) const {
 }
 
 Selection Dataset::select(std::span<const SliceArg> args) const {
-  auto plan = locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage&) {
-    return std::make_shared<const detail::SelectionPlan>(detail::make_plan(ds.shape, args));
+  auto plan = std::make_shared<detail::SelectionPlan>();  // allocated outside the lock
+  locked<false>(file_, node_, [&](DatasetNode& ds, detail::FileImage&) {
+    detail::make_plan(*plan, ds.shape, args);
   });
   return Selection(*this, std::move(plan));
 }
@@ -186,7 +187,7 @@ void Selection::read_raw(const DType& mem_type, void* buffer, std::uint64_t n) c
     }
     check_buffer(ds.dtype, mem_type, plan_->n_elements, n, buffer, true);
     const auto& plan = current_plan(*plan_, ds.shape, replanned);
-    check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer, true);
+    if (&plan != plan_.get()) check_buffer(ds.dtype, mem_type, plan.n_elements, n, buffer, true);
     auto io = io_of(img);
     if (mem_type == ds.dtype) {
       ds.layout->read(plan, static_cast<std::byte*>(buffer), io);

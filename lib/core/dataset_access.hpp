@@ -19,7 +19,7 @@ inline DatasetNode& ds_node(const std::shared_ptr<Node>& n) {
 // otherwise the same selection resolved against the current extent.
 inline const SelectionPlan& current_plan(const SelectionPlan& plan, const Shape& extent,
                                          std::optional<SelectionPlan>& replanned) {
-  if (plan.extent == extent) return plan;
+  if (made_for(plan, extent)) return plan;
   replanned = replan(plan, extent);
   return *replanned;
 }

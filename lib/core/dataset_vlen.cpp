@@ -54,6 +54,19 @@ void check_count(std::uint64_t expected, std::uint64_t n) {
   }
 }
 
+// The bytes of element i's value `h` (items of `item` bytes each). Throws corruption when
+// they do not hold h.count items.
+std::span<const std::byte> value_bytes(const DatasetNode& ds, std::uint64_t i, const VlenHandle& h,
+                                       std::size_t item) {
+  auto bytes = detail::vlen_value(ds, h.id);
+  if (bytes.size() != h.count * item) {
+    detail::fail(ErrorCode::corruption, "variable-length element " + std::to_string(i) + " has " +
+                                            std::to_string(bytes.size()) + " bytes for " +
+                                            std::to_string(h.count) + " item(s)");
+  }
+  return bytes;
+}
+
 // A vlen sequence of vlen data: each value's items are stored elements of the base (with
 // handles of their own), written through the nested path so every value is freed with them.
 void write_items_with_vlen(DatasetNode& ds, detail::FileImage& img,
@@ -90,12 +103,7 @@ void read_items_with_vlen(const DatasetNode& ds, std::span<const VlenHandle> han
       sink(i, nullptr, 0);
       continue;
     }
-    auto bytes = get(h);
-    if (bytes.size() != h.count * detail::stored_size(base)) {
-      detail::fail(ErrorCode::corruption, "variable-length element " + std::to_string(i) + " has " +
-                                              std::to_string(bytes.size()) + " bytes for " +
-                                              std::to_string(h.count) + " item(s)");
-    }
+    auto bytes = value_bytes(ds, i, h, detail::stored_size(base));
     items.assign(h.count * mem_base.size(), std::byte{0});
     detail::construct_memory_form(mem_base, items.data(), h.count);
     try {
@@ -203,12 +211,7 @@ void Selection::read_vlen_raw(const DType& mem_base, const VlenSink& sink) const
         sink(i, nullptr, 0);
         continue;
       }
-      auto bytes = detail::vlen_value(ds, h.id);
-      if (bytes.size() != h.count * base.size()) {
-        detail::fail(ErrorCode::corruption, "variable-length element " + std::to_string(i) + " has " +
-                                                std::to_string(bytes.size()) + " bytes for " +
-                                                std::to_string(h.count) + " element(s)");
-      }
+      auto bytes = value_bytes(ds, i, h, base.size());
       if (is_str || mem_base == base) {
         sink(i, bytes.data(), h.count);
       } else {

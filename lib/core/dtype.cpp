@@ -6,6 +6,7 @@
 
 #include "core/dtype_detail.hpp"
 #include "core/fail.hpp"
+#include "core/vlen_elements.hpp"
 
 namespace h5mem {
 
@@ -255,6 +256,39 @@ CompoundBuilder& CompoundBuilder::size(std::size_t bytes) {
   size_ = bytes;
   return *this;
 }
+
+namespace detail {
+
+const TypeDetail* type_detail(const DType& t) noexcept {
+  return t.detail_.get();
+}
+
+DType with_stored_layout(const DType& compound, std::vector<std::size_t> offsets,
+                         std::size_t size) {
+  const auto& ms = compound.members();
+  if (compound.type_class() != TypeClass::compound || offsets.size() != ms.size()) {
+    fail(ErrorCode::invalid_argument, "a stored layout needs one offset per compound member");
+  }
+  // Members in offset order (as `members` keeps them) must not overlap or overrun.
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < ms.size(); ++i) {
+    const std::size_t n = stored_size(*ms[i].type);
+    if (offsets[i] < end || offsets[i] + n > size) {
+      fail(ErrorCode::invalid_argument, "stored member \"" + ms[i].name + "\" at " +
+                                            std::to_string(offsets[i]) + " overlaps or ends past " +
+                                            std::to_string(size) + " bytes");
+    }
+    end = offsets[i] + n;
+  }
+  auto d = std::make_shared<TypeDetail>(*compound.detail_);
+  d->stored_offsets = std::move(offsets);
+  d->stored_size = size;
+  DType t = compound;
+  t.detail_ = std::move(d);
+  return t;
+}
+
+}  // namespace detail
 
 DType CompoundBuilder::build() const {
   if (members_.empty()) detail::fail(ErrorCode::invalid_argument, "a compound type needs at least one member");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "array/convert.hpp"
+#include "core/dtype_detail.hpp"
 #include "core/fail.hpp"
 #include "core/utf8.hpp"
 #include "h5mem/options.hpp"
@@ -49,6 +50,9 @@ void collect_slots(const DType& t, std::size_t at, std::vector<VlenSlot>& out) {
 std::size_t stored_offset_of(const DType& t, std::size_t k) {
   const auto& ms = t.members();
   if (!t.has_vlen()) return ms[k].offset;
+  if (const TypeDetail* d = type_detail(t); !d->stored_offsets.empty()) {
+    return d->stored_offsets[k];
+  }
   std::size_t at = 0;
   for (std::size_t i = 0; i < k; ++i) at += stored_size(*ms[i].type);
   return at;
@@ -217,12 +221,11 @@ void store_one(const DType& s, const std::byte* in, const DType& d, std::byte* o
       return;
     }
     case TypeClass::compound: {
-      std::size_t at = 0;
-      for (const Member& m : d.members()) {
+      for (std::size_t i = 0; i < d.members().size(); ++i) {
+        const Member& m = d.members()[i];
         std::size_t k = 0;
         const Member& sm = member_named(s, m.name, k);
-        store_one(*sm.type, in + sm.offset, *m.type, out + at, st);
-        at += stored_size(*m.type);
+        store_one(*sm.type, in + sm.offset, *m.type, out + stored_offset_of(d, i), st);
       }
       return;
     }
@@ -239,6 +242,7 @@ std::size_t stored_size(const DType& t) {
     case TypeClass::array:
       return static_cast<std::size_t>(array_count(t)) * stored_size(t.base());
     case TypeClass::compound: {
+      if (type_detail(t)->stored_size != 0) return type_detail(t)->stored_size;
       std::size_t n = 0;
       for (const Member& m : t.members()) n += stored_size(*m.type);
       return n;
@@ -255,6 +259,7 @@ std::vector<std::size_t> stored_offsets(const DType& t) {
     for (const Member& m : t.members()) out.push_back(m.offset);
     return out;
   }
+  if (!type_detail(t)->stored_offsets.empty()) return type_detail(t)->stored_offsets;
   std::size_t at = 0;
   for (const Member& m : t.members()) {
     out.push_back(at);

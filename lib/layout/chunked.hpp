@@ -54,9 +54,9 @@ class ChunkedLayout final : public Layout {
   };
 
   ChunkCache& cache(IoContext& io) const { return own_cache_ ? *own_cache_ : io.file_cache; }
-  // Whether to spread `tasks` over the pool: only when enough bytes need decoding (cache
-  // misses) or, for uncompressed chunks, copying, to pay for the hand-off.
-  bool use_threads(const std::vector<ChunkTask>& tasks, bool reading, IoContext& io) const;
+  // Whether to spread a write's chunks over the pool: only when there is enough encoding to
+  // pay for the hand-off.
+  bool write_in_parallel(std::size_t n_tasks, IoContext& io) const;
   // Throws corruption unless an unfiltered chunk has exactly chunk_bytes stored.
   void check_raw_size(const StoredChunk& stored, const std::uint64_t* coord) const;
   // Decodes `stored` into `out` (chunk_bytes), naming the chunk in any error.
@@ -66,6 +66,11 @@ class ChunkedLayout final : public Layout {
   // stored chunk) lives; null if the chunk was never written.
   const std::byte* decoded_view(std::uint64_t key, const std::uint64_t* coord, bool cache_it,
                                 IoContext& io, SharedChunk& hold) const;
+  // The decoded contents of `stored` (not in the cache), decoded into a new cache buffer held
+  // by `hold` when `cache_it` and it fits the cache, otherwise into per-thread scratch.
+  const std::byte* decode_for_read(const StoredChunk& stored, std::uint64_t key,
+                                   const std::uint64_t* coord, bool cache_it, IoContext& io,
+                                   SharedChunk& hold) const;
   // Copies the current contents of a chunk (fill values if never written) into `out`.
   void load_chunk(std::uint64_t key, const std::uint64_t* coord, std::byte* out,
                   IoContext& io) const;

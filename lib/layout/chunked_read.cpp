@@ -32,20 +32,9 @@ ChunkedLayout::ChunkedLayout(const Shape& shape, const Shape& chunk, std::size_t
                              std::shared_ptr<const FilterPipeline> pipeline)
     : grid_(shape, chunk, es), fill_(std::move(fill)), pipeline_(std::move(pipeline)) {}
 
-bool ChunkedLayout::use_threads(const std::vector<ChunkTask>& tasks, bool reading,
-                                IoContext& io) const {
-  if (tasks.size() < 2 || io.threads == 1) return false;
-  if (pipeline_->empty()) {
-    // Plain copies: worth splitting only for large reads (memory bandwidth per core).
-    return reading && tasks.size() * grid_.chunk_bytes >= kParallelCopyMinBytes;
-  }
-  if (!reading) return tasks.size() * grid_.chunk_bytes >= kParallelMinBytes;
-  std::size_t misses = 0;
-  const ChunkCache& c = cache(io);
-  for (const ChunkTask& t : tasks) {
-    if (chunks_.count(t.key) && !c.contains(ChunkKey{owner_, t.key})) ++misses;
-  }
-  return misses > 1 && misses * grid_.chunk_bytes >= kParallelMinBytes;
+bool ChunkedLayout::write_in_parallel(std::size_t n_tasks, IoContext& io) const {
+  return n_tasks >= 2 && io.threads != 1 && !pipeline_->empty() &&
+         n_tasks * grid_.chunk_bytes >= kParallelMinBytes;
 }
 
 void ChunkedLayout::check_raw_size(const StoredChunk& stored, const std::uint64_t* coord) const {
@@ -74,18 +63,23 @@ const std::byte* ChunkedLayout::decoded_view(std::uint64_t key, const std::uint6
     check_raw_size(it->second, coord);
     return it->second.view().data();  // zero-copy
   }
+  if ((hold = cache(io).get(ChunkKey{owner_, key}))) return hold->data();
+  return decode_for_read(it->second, key, coord, cache_it, io, hold);
+}
+
+const std::byte* ChunkedLayout::decode_for_read(const StoredChunk& stored, std::uint64_t key,
+                                                const std::uint64_t* coord, bool cache_it,
+                                                IoContext& io, SharedChunk& hold) const {
   ChunkCache& c = cache(io);
-  ChunkKey ck{owner_, key};
-  if ((hold = c.get(ck))) return hold->data();
   if (cache_it && c.capacity() >= grid_.chunk_bytes) {
     auto buf = c.make_buffer(grid_.chunk_bytes);
-    decode(it->second, coord, buf->span());
+    decode(stored, coord, buf->span());
     hold = buf;
-    c.put(ck, std::move(buf));
+    c.put(ChunkKey{owner_, key}, std::move(buf));
     return hold->data();
   }
   std::byte* s = chunk_scratch(grid_.chunk_bytes, ScratchSlot::read);
-  decode(it->second, coord, {s, grid_.chunk_bytes});
+  decode(stored, coord, {s, grid_.chunk_bytes});
   return s;
 }
 
@@ -107,37 +101,76 @@ void ChunkedLayout::load_chunk(std::uint64_t key, const std::uint64_t* coord, st
 void ChunkedLayout::read(const SelectionPlan& plan, std::byte* dense, IoContext& io) const {
   if (plan.n_elements == 0) return;
   if (plan.is_points) return read_points(plan, dense, io);
-  const std::vector<ChunkTask> tasks = plan_chunks(grid_, plan);
+  const ChunkSplit split(grid_, plan);
   // A result far larger than the caches is written without reading its lines first.
   constexpr std::uint64_t kStreamBytes = 32u << 20;
   const StoreHint hint =
       plan.n_elements * grid_.elem_size >= kStreamBytes ? StoreHint::streaming : StoreHint::normal;
-  auto run = [&](std::size_t i) {
-    const ChunkTask& t = tasks[i];
-    std::uint64_t offset = 0;
+  // Reads one task's share. Unless `may_decode`, only a task needing no decode (chunk never
+  // written, unfiltered or cached) is done; returns whether it was.
+  auto run = [&](const ChunkTask& t, bool may_decode) {
     auto it = chunks_.find(t.key);
     if (it == chunks_.end()) {
       fill_box(dense, t.axes, fill_.data(), grid_.elem_size);
-      return;
-    }
-    // A selection covering the whole chunk in the caller's layout decodes straight into it.
-    if (!pipeline_->empty() && dense_is_chunk_layout(grid_, t, offset)) {
-      if (auto hit = cache(io).get(ChunkKey{owner_, t.key})) {
-        std::memcpy(dense + offset, hit->data(), grid_.chunk_bytes);
-      } else {
-        decode(it->second, t.coord.data(), {dense + offset, grid_.chunk_bytes});
-      }
-      return;
+      return true;
     }
     SharedChunk hold;
-    const std::byte* src = decoded_view(t.key, t.coord.data(), !t.covers_valid, io, hold);
+    const std::byte* src = nullptr;
+    if (pipeline_->empty()) {
+      check_raw_size(it->second, t.coord.data());
+      src = it->second.view().data();  // zero-copy
+    } else {
+      hold = cache(io).get(ChunkKey{owner_, t.key});
+      if (!hold && !may_decode) return false;
+      // A selection covering the whole chunk in the caller's layout decodes straight into it.
+      std::uint64_t offset = 0;
+      if (dense_is_chunk_layout(grid_, t, offset)) {
+        if (hold) {
+          std::memcpy(dense + offset, hold->data(), grid_.chunk_bytes);
+        } else {
+          decode(it->second, t.coord.data(), {dense + offset, grid_.chunk_bytes});
+        }
+        return true;
+      }
+      src = hold ? hold->data()
+                 : decode_for_read(it->second, t.key, t.coord.data(), !t.covers_valid, io, hold);
+    }
     copy_selected(CopyDirection::gather, const_cast<std::byte*>(src), dense, t.axes,
                   grid_.elem_size, hint);
+    return true;
   };
-  if (use_threads(tasks, true, io)) {
-    parallel_for(tasks.size(), io.threads, run);
-  } else {
-    for (std::size_t i = 0; i < tasks.size(); ++i) run(i);
+  if (pipeline_->empty()) {
+    // Plain copies: worth splitting only for large reads (memory bandwidth per core).
+    if (split.size() >= 2 && io.threads != 1 &&
+        split.size() * grid_.chunk_bytes >= kParallelCopyMinBytes) {
+      parallel_for(split.size(), io.threads, [&](std::size_t i) {
+        ChunkTask t;
+        split.task(i, t);
+        run(t, true);
+      });
+      return;
+    }
+  }
+  // Chunks that need no decoding are copied at once, the rest decoded after, in parallel
+  // when enough bytes need decoding to pay for the hand-off.
+  ChunkTask t;
+  SmallVector<std::size_t, 16> pending;
+  for (std::size_t i = 0; i < split.size(); ++i) {
+    split.task(i, t);
+    if (!run(t, false)) pending.push_back(i);
+  }
+  if (pending.size() >= 2 && io.threads != 1 &&
+      pending.size() * grid_.chunk_bytes >= kParallelMinBytes) {
+    parallel_for(pending.size(), io.threads, [&](std::size_t k) {
+      ChunkTask task;
+      split.task(pending[k], task);
+      run(task, true);
+    });
+    return;
+  }
+  for (std::size_t i : pending) {
+    split.task(i, t);
+    run(t, true);
   }
 }
 

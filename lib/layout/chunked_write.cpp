@@ -119,7 +119,7 @@ void ChunkedLayout::write_in_place(const std::vector<std::pair<std::uint64_t, bo
 void ChunkedLayout::write(const SelectionPlan& plan, const std::byte* dense, IoContext& io) {
   if (plan.n_elements == 0) return;
   if (plan.is_points) return write_points(plan, dense, io);
-  const std::vector<ChunkTask> tasks = plan_chunks(grid_, plan);
+  const std::vector<ChunkTask> tasks = ChunkSplit(grid_, plan).all();
   if (pipeline_->empty()) {
     std::vector<std::pair<std::uint64_t, bool>> keys;
     keys.reserve(tasks.size());
@@ -142,7 +142,7 @@ void ChunkedLayout::write(const SelectionPlan& plan, const std::byte* dense, IoC
         },
         io);
   };
-  if (use_threads(tasks, false, io)) {
+  if (write_in_parallel(tasks.size(), io)) {
     parallel_for(tasks.size(), io.threads, run);
   } else {
     for (std::size_t i = 0; i < tasks.size(); ++i) run(i);

@@ -657,26 +657,7 @@ def unsupported_reason(path):
     """Why a fixture is skipped for the copy check, or None."""
     try:
         with h5py.File(path, "r") as f:
-            lzf, unknown, unpacked, vfill = [], [], [], []
-
-            def unpacked_vlen(tid):
-                # A compound holding vlen data whose members leave gaps in the file type:
-                # h5mem keeps such compounds packed (as h5py writes them), so a copy's layout
-                # differs.
-                if not isinstance(tid, h5py.h5t.TypeCompoundID):
-                    return False
-                members = [tid.get_member_type(k) for k in range(tid.get_nmembers())]
-                vlen = any(m.get_class() == h5py.h5t.VLEN or
-                           (m.get_class() == h5py.h5t.STRING and m.is_variable_str())
-                           for m in members)
-                return vlen and sum(m.get_size() for m in members) != tid.get_size()
-
-            def note_unpacked(name, obj):
-                if isinstance(obj, h5py.Dataset) and unpacked_vlen(obj.id.get_type()):
-                    unpacked.append(name)
-                for a in obj.attrs:
-                    if unpacked_vlen(obj.attrs.get_id(a).get_type()):
-                        unpacked.append("%s@%s" % (name, a))
+            lzf, unknown, vfill = [], [], []
 
             def visit(name, obj):
                 if isinstance(obj, h5py.Dataset) and obj.compression == "lzf":
@@ -689,8 +670,6 @@ def unsupported_reason(path):
                     if other:
                         unknown.append("%s (%s)" % (name, ", ".join(sorted(other))))
             f.visititems(visit)
-            f.visititems(note_unpacked)
-            note_unpacked("/", f)
             if lzf:
                 return "LZF (h5diff cannot read it): %s" % ", ".join(lzf[:3])
             if vfill:
@@ -701,9 +680,6 @@ def unsupported_reason(path):
             if unknown:
                 # h5mem opens the file but cannot decode (so cannot copy) these datasets.
                 return "filters h5mem does not implement: %s" % ", ".join(unknown[:3])
-            if unpacked:
-                return ("known limitation: compounds with variable-length members at unpacked "
-                        "offsets are copied packed (values kept): %s" % ", ".join(unpacked[:3]))
     except Exception as e:  # not readable by libhdf5 either
         return "h5py cannot read it: %s" % e
     rc, out, err = run(["ls", "-r", path])

@@ -133,6 +133,32 @@ DType natural_compound(std::vector<std::pair<const CompoundMember*, DType>> memb
   return b.size(std::max<std::size_t>(align_up(at, align), 1)).build();
 }
 
+// Keeps the file's member offsets as the stored layout when they are not packed (libhdf5
+// writing C structs) and every member's file size is its stored size (16-byte references),
+// so the type is written back as it was read. Otherwise the stored form stays packed and
+// the reader converts each element.
+DType with_file_layout(const DType& natural,
+                       std::vector<std::pair<const CompoundMember*, DType>> members,
+                       std::uint32_t size) {
+  std::stable_sort(members.begin(), members.end(),
+                   [](const auto& a, const auto& b) { return a.first->offset < b.first->offset; });
+  std::vector<std::size_t> offsets;
+  std::size_t packed = 0;
+  bool same = true;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const auto& [mem, t] = members[i];
+    // The built type's members are in the same (offset) order; nested compounds may carry
+    // a layout of their own already.
+    const DType& built = *natural.members()[i].type;
+    if (mem->type.size != stored_size(built) || !mem->v1_dims.empty()) return natural;
+    offsets.push_back(mem->offset);
+    same = same && mem->offset == packed;
+    packed += stored_size(built);
+  }
+  if (same && size == packed) return natural;
+  return with_stored_layout(natural, std::move(offsets), size);
+}
+
 DType decode_compound(const DatatypeMessage& m) {
   if (m.members.empty()) corrupt("compound type without members");
   std::vector<std::pair<const CompoundMember*, DType>> members;
@@ -148,7 +174,7 @@ DType decode_compound(const DatatypeMessage& m) {
     members.emplace_back(&mem, std::move(t));
   }
   return checked("compound", [&] {
-    if (vlen) return natural_compound(std::move(members));
+    if (vlen) return with_file_layout(natural_compound(members), members, m.size);
     CompoundBuilder b;
     for (const auto& [mem, t] : members) b.add(mem->name, mem->offset, t);
     return b.size(m.size).build();
