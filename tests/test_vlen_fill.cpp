@@ -122,12 +122,20 @@ TEST_CASE("vlen fill bytes count toward bytes_held and max_bytes") {
   const std::string big(600, 'q');
   Dataset d = f.create_dataset("d", DType::vlen_string(), {4},
                                DatasetOptions{}.chunks({2}).cache_bytes(0).fill_value(big));
+  CHECK(f.bytes_held() == 600u);  // held from creation on
   CHECK(d.read<std::string>() == Strings(4, big));
   CHECK(f.bytes_held() == 600u);
-  // A second dataset's fill does not fit beside the first.
-  Dataset e = f.create_dataset("e", DType::vlen_string(), {1}, DatasetOptions{}.fill_value(big));
-  CHECK_CODE(e.write(Strings{"x"}), ErrorCode::out_of_space);
-  f.remove("e");
+  // A second dataset's fill does not fit beside the first: creating it fails, and leaves
+  // nothing behind.
+  CHECK_CODE(f.create_dataset("e", DType::vlen_string(), {1}, DatasetOptions{}.fill_value(big)),
+             ErrorCode::out_of_space);
+  CHECK_FALSE(f.contains("e"));
+  CHECK(f.bytes_held() == 600u);
+  // A creation that fails for another reason returns the fill it charged.
+  const std::string small(100, 's');
+  CHECK_CODE(f.create_dataset("d", DType::vlen_string(), {1}, DatasetOptions{}.fill_value(small)),
+             ErrorCode::already_exists);
+  CHECK(f.bytes_held() == 600u);
   d.select({Slice(0, 1)}).write(Strings{"abc"});
   CHECK(f.bytes_held() - d.storage_bytes() == 603u);
   f.remove("d");

@@ -8,6 +8,7 @@
 #include "core/group_access.hpp"
 #include "core/handle_access.hpp"
 #include "core/vlen_elements.hpp"
+#include "core/vlen_fill.hpp"
 
 namespace h5mem {
 
@@ -132,7 +133,6 @@ std::shared_ptr<DatasetNode> create_dataset_at(const std::shared_ptr<OpenFile>& 
   auto img = acquire(file);
   std::shared_ptr<DatasetNode> node;
   try {
-    check_vlen_nesting(dtype, "datasets");
     NewLayout nl = make_dataset_layout(dtype, shape, options);
     node = std::make_shared<DatasetNode>(dtype, shape, std::move(nl.max_shape));
     node->layout = std::move(nl.layout);
@@ -142,6 +142,8 @@ std::shared_ptr<DatasetNode> create_dataset_at(const std::shared_ptr<OpenFile>& 
       node->layout->set_cache_bytes(*options.cache_bytes(), io);
     }
     if (finish) finish(*node);
+    // A vlen fill value is held from creation on (the layout was built before the image).
+    charge_vlen_fill(*node->layout, img->budget);
   } catch (const Error& e) {
     std::string shown;
     {
@@ -150,7 +152,12 @@ std::shared_ptr<DatasetNode> create_dataset_at(const std::shared_ptr<OpenFile>& 
     }
     rethrow_in_context(e, file->name(), shown);
   }
-  create_at(file, self, path, node);
+  try {
+    create_at(file, self, path, node);
+  } catch (...) {
+    node->layout->release(img->budget, img->cache);  // returns the fill charged above
+    throw;
+  }
   return node;
 }
 

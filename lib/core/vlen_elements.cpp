@@ -274,10 +274,6 @@ std::vector<VlenSlot> vlen_slots(const DType& t) {
   return out;
 }
 
-void check_vlen_nesting(const DType&, const std::string&) {
-  // Every nesting has a stored form now (a vlen value's items may hold handles themselves).
-}
-
 void construct_memory_form(const DType& t, std::byte* p, std::uint64_t n) {
   if (!t.has_vlen()) return;
   std::uint64_t done = 0;

@@ -36,10 +36,6 @@ struct VlenSlot {
 // Every vlen slot of one stored element of `t`, in increasing offset order.
 std::vector<VlenSlot> vlen_slots(const DType& t);
 
-// Kept for its callers: every nesting of vlen data has a stored form now (a vlen value whose
-// items hold vlen data stores them with handles to further values), so nothing is rejected.
-void check_vlen_nesting(const DType& t, const std::string& what);
-
 // The bytes of a stored value (called only for count > 0).
 using VlenGet = std::function<std::span<const std::byte>(const VlenHandle&)>;
 // Stores `bytes` holding `count` items; returns the handle that names them (count > 0).
