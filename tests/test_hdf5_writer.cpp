@@ -35,7 +35,7 @@ std::vector<std::byte> write(const std::string& mem, Format format) {
   auto open = registry_open(mem, Mode::read_write, {}, {});
   auto image = open->acquire();
   VectorSink sink;
-  const std::uint64_t n = write_hdf5(*image, WriteSettings{format}, sink);
+  const std::uint64_t n = write_hdf5(*image, WriteSettings{format, {}}, sink);
   CHECK(n == sink.bytes.size());
   return sink.bytes;
 }

@@ -768,7 +768,7 @@ int main(int argc, char** argv) {
       auto image = open->acquire();
       for (Format fmt : {Format::earliest, Format::latest}) {
         detail::VectorSink sink;
-        detail::write_hdf5(*image, detail::WriteSettings{fmt}, sink);
+        detail::write_hdf5(*image, detail::WriteSettings{fmt, {}}, sink);
         const std::string path =
             dir + "/" + c.name + (fmt == Format::earliest ? ".earliest.h5" : ".latest.h5");
         std::ofstream out(path, std::ios::binary);
