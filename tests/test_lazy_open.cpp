@@ -203,7 +203,9 @@ TEST_CASE("a committed type in a group not read yet is found through its dataset
 
 TEST_CASE("threads reading a lazily opened file for the first time agree") {
   Bytes bytes;
-  constexpr int kGroups = 40;
+  // Small enough for ThreadSanitizer: to_bytes holds every dataset's lock at once, and its
+  // deadlock detector stops (CHECK failed) beyond 64 locks held by one thread.
+  constexpr int kGroups = 10;
   {
     File f = File::create(h5t::mem_name("lazy-mt-src"));
     for (int g = 0; g < kGroups; ++g) {
